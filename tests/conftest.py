@@ -92,8 +92,10 @@ def hcs_db(hcs_connection):
     import pyodbc
 
     from gambio_hcs_bridge.hcs_schema import create_hcs_schema
+    from gambio_hcs_bridge.hooks.hcs import MAX_INLINE_PARAMETER_BYTES
 
     conn = pyodbc.connect(odbc_connection_string(hcs_connection), autocommit=False)
+    conn.maxwrite = MAX_INLINE_PARAMETER_BYTES  # as HcsHook does, see there
     create_hcs_schema(conn)
     yield conn
     conn.close()

@@ -46,13 +46,24 @@ def _load_cached(system: str, name: str, folders: tuple[Path, ...]) -> str:
     for folder in folders:
         candidate = folder / system / f"{name}.sql"
         if candidate.is_file():
-            return candidate.read_text(encoding="utf-8")
+            return _strip_comment_lines(candidate.read_text(encoding="utf-8"))
     searched = ", ".join(str(folder / system) for folder in folders)
     raise SqlFileNotFound(f"SQL file {name}.sql not found in {searched}")
 
 
+def _strip_comment_lines(text: str) -> str:
+    # The SQLite3 ODBC driver does not skip "--" comments when it scans for quotes, ";" and
+    # "?": an apostrophe or semicolon in a comment breaks the statement. Whole-line comments
+    # are therefore removed before a statement reaches any driver.
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
+
+
 def to_qmark(sql: str, params: Mapping[str, object]) -> tuple[str, tuple]:
-    """Turn ``:name`` placeholders into ``?`` and return the values in placeholder order."""
+    """Turn ``:name`` placeholders into ``?`` and return the values in placeholder order.
+
+    A list or tuple value expands to one marker per element, for ``IN (:ids)``; an empty
+    list expands to a single NULL marker, which matches nothing.
+    """
     values: list[object] = []
 
     def replace(match: re.Match) -> str:
@@ -61,7 +72,14 @@ def to_qmark(sql: str, params: Mapping[str, object]) -> tuple[str, tuple]:
             return match.group(0)
         if name not in params:
             raise KeyError(f"SQL parameter :{name} has no value")
-        values.append(params[name])
+        value = params[name]
+        if isinstance(value, list | tuple):
+            if not value:
+                values.append(None)
+                return "?"
+            values.extend(value)
+            return ", ".join("?" * len(value))
+        values.append(value)
         return "?"
 
     return _QMARK_TOKEN.sub(replace, sql), tuple(values)

@@ -1,0 +1,3 @@
+SELECT bestand
+FROM artikel
+WHERE artikel_nr = :artikel_nr
