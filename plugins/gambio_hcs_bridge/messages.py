@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+import dataclasses
+from dataclasses import asdict, dataclass
 
 # code -> (kind, German template, English template). kind is "error" (the order is set
 # aside) or "warning" (the order is imported, the protocol lists the note).
@@ -81,6 +82,21 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "Währung {value} wird nicht unterstützt; HCS führt Aufträge in EUR.",
         "Currency {value} is not supported; HCS keeps orders in EUR.",
     ),
+    "field_too_long": (
+        "error",
+        "{field} „{value}“ ist länger als das HCS-Feld ({width} Zeichen) und kann nicht gekürzt werden.",
+        "{field} '{value}' is longer than the HCS field ({width} characters) and cannot be shortened.",
+    ),
+    "mixed_price_mode": (
+        "error",
+        "Die Positionen mischen Brutto- und Nettopreise (allow_tax 0 und 1).",
+        "The lines mix gross and net prices (allow_tax 0 and 1).",
+    ),
+    "hcs_write_failed": (
+        "error",
+        "HCS hat den Auftrag nicht angenommen: {value}",
+        "HCS rejected the order: {value}",
+    ),
     "invalid_email": (
         "error",
         "E-Mail-Adresse „{value}“ in {field} ist ungültig.",
@@ -131,7 +147,7 @@ class Message:
     code: str
     field: str = ""
     value: str = ""
-    params: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def kind(self) -> str:

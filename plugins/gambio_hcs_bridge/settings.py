@@ -49,6 +49,8 @@ class Settings:
     load_batch_size: int = 500
     sql_override_dir: str | None = None
     unknown_sku_policy: str = "reject"
+    allowed_vat_rates: tuple[Decimal, ...] = (Decimal("0.00"), Decimal("7.00"), Decimal("19.00"))
+    max_unit_price: Decimal = Decimal("100000.00")
     grown_order_lookback_days: int = 30
     work_dir: str | None = None
     archive_dir: str | None = None
@@ -92,6 +94,10 @@ def parse_settings(raw: Mapping[str, object] | None) -> Settings:
         )
     if "mail_recipients" in raw:
         values["mail_recipients"] = _recipients(raw["mail_recipients"])
+    if "allowed_vat_rates" in raw:
+        values["allowed_vat_rates"] = _vat_rates(raw["allowed_vat_rates"])
+    if "max_unit_price" in raw:
+        values["max_unit_price"] = _non_negative_decimal("max_unit_price", raw["max_unit_price"])
     if "stock_buffer" in raw:
         values["stock_buffer"] = _non_negative_decimal("stock_buffer", raw["stock_buffer"])
     for key, low, high in (
@@ -182,6 +188,19 @@ def _non_negative_decimal(key: str, value: object) -> Decimal:
     if not number.is_finite() or number < 0:
         raise SettingsError(key, value, "a number >= 0")
     return number
+
+
+def _vat_rates(value: object) -> tuple[Decimal, ...]:
+    allowed = "a list of VAT rates in percent between 0 and 100, such as [0, 7, 19]"
+    if not isinstance(value, list | tuple) or not value:
+        raise SettingsError("allowed_vat_rates", value, allowed)
+    rates = []
+    for item in value:
+        rate = _non_negative_decimal("allowed_vat_rates", item)
+        if rate > 100:
+            raise SettingsError("allowed_vat_rates", value, allowed)
+        rates.append(rate.quantize(Decimal("0.01")))
+    return tuple(sorted(set(rates)))
 
 
 def _int_range(key: str, value: object, low: int, high: int) -> int:

@@ -1,0 +1,1 @@
+DELETE FROM hcs_bridge_handover

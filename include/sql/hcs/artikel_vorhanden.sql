@@ -1,0 +1,1 @@
+SELECT artikel_nr FROM artikel WHERE artikel_nr IN (:artikel_nr)

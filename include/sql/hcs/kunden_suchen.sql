@@ -1,0 +1,1 @@
+SELECT suchschluessel, kunden_nr FROM kunden WHERE suchschluessel IN (:suchschluessel)
