@@ -621,6 +621,7 @@ def add_commands(subparsers) -> None:
     lager.set_defaults(handler=_reporting_errors(_stock_command))
 
     init = commands.add_parser("init", parents=[target], help="create the reference HCS schema unless it exists")
+    init.add_argument("--reset", action="store_true", help="delete the HCS database first and start empty")
     init.set_defaults(handler=_reporting_errors(_init_command))
 
     seed = commands.add_parser(
@@ -660,7 +661,7 @@ def _stock_command(args) -> int:
 def _init_command(args) -> int:
     from gambio_hcs_bridge.hcs_schema import create_hcs_schema, hcs_schema_exists
 
-    location = _prepare_database(args.target)
+    location = _prepare_database(args.target, reset=args.reset)
     with _hcs_session(args.target, must_exist=False) as conn:
         if hcs_schema_exists(conn):
             print(f"The HCS schema already exists in {location}; nothing changed.")
@@ -756,13 +757,20 @@ def _reporting_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[
     return run
 
 
-def _prepare_database(target: str) -> str:
-    """Create the folder (SQLite) or the database (MariaDB) for the HCS schema and return its location."""
+def _prepare_database(target: str, reset: bool = False) -> str:
+    """Create the folder (SQLite) or the database (MariaDB) for the HCS schema and return its location.
+
+    With ``reset`` the existing database is deleted first (SQLite file with its WAL files, or
+    the MariaDB database).
+    """
     from gambio_hcs_bridge.devstack.config import HCS_MARIADB_DATABASE, stack_config
 
     config = stack_config()
     if target == "sqlite":
         config.hcs_sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        if reset:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{config.hcs_sqlite_path}{suffix}").unlink(missing_ok=True)
         return str(config.hcs_sqlite_path)
 
     import MySQLdb
@@ -771,6 +779,8 @@ def _prepare_database(target: str) -> str:
 
     server = LocalMariaDB(config.mariadb_dir, config.mariadb_port, config.mariadb_root_password())
     try:
+        if reset:
+            server.drop_database(HCS_MARIADB_DATABASE)
         server.create_database(HCS_MARIADB_DATABASE, "utf8mb4")
     except MySQLdb.OperationalError as exc:
         raise _CommandError(
