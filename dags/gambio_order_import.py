@@ -20,7 +20,8 @@ und setzt sie im Shop auf den Status **„An HCS übergeben“**.
 4. `mark_handed_over` – setzt den Status „An HCS übergeben“ mit genau einem Eintrag in der
    Statushistorie (ohne Kundenbenachrichtigung).
 5. `announce_protocol` – meldet den Lauf an den DAG `webshop_reports`, der das
-   Übernahme-Protokoll erstellt und mailt (nur wenn etwas importiert oder abgelehnt wurde).
+   Übernahme-Protokoll erstellt und mailt: wenn etwas importiert wurde, eine Bestellung neu oder
+   aus anderem Grund zurückgestellt wurde oder sich eine übergebene Bestellung geändert hat.
 
 **Wiederholen ist sicher:** Nach einem Abbruch an beliebiger Stelle entsteht beim nächsten Lauf
 kein doppelter Auftrag und keine doppelte Historienzeile.
@@ -104,14 +105,19 @@ def gambio_order_import():
 
     @task(
         outlets=[IMPORT_PROTOCOL_ASSET],
-        doc_md="Meldet den Lauf an `webshop_reports`, wenn er etwas importiert, abgelehnt oder gefunden hat.",
+        doc_md=(
+            "Meldet den Lauf an `webshop_reports`, wenn er etwas importiert, neu zurückgestellt oder "
+            "eine geänderte Bestellung gefunden hat."
+        ),
     )
     def announce_protocol(load_summary: dict) -> dict:
         from airflow.sdk.exceptions import AirflowSkipException
 
         context = get_current_context()
-        if not any(load_summary.get(key) for key in ("imported", "rejected", "grown")):
-            raise AirflowSkipException("nothing imported, set aside or changed: no protocol needed")
+        # An order set aside for the same reasons as in an earlier run is no news: without this
+        # one broken order would send a protocol mail every ten minutes until it is fixed.
+        if not any(load_summary.get(key) for key in ("imported", "rejected_new", "grown")):
+            raise AirflowSkipException("nothing imported, newly set aside or changed: no protocol needed")
         context["outlet_events"][IMPORT_PROTOCOL_ASSET].extra = {"lauf_id": context["run_id"]}
         return load_summary
 

@@ -92,10 +92,10 @@ def hcs_db(hcs_connection):
     import pyodbc
 
     from gambio_hcs_bridge.hcs_schema import create_hcs_schema
-    from gambio_hcs_bridge.hooks.hcs import MAX_INLINE_PARAMETER_BYTES
+    from gambio_hcs_bridge.odbc import prepare_hcs_connection
 
-    conn = pyodbc.connect(odbc_connection_string(hcs_connection), autocommit=False)
-    conn.maxwrite = MAX_INLINE_PARAMETER_BYTES  # as HcsHook does, see there
+    # The same connection settings as HcsHook, including the MariaDB ODBC workaround.
+    conn = prepare_hcs_connection(pyodbc.connect(odbc_connection_string(hcs_connection), autocommit=False))
     create_hcs_schema(conn)
     yield conn
     conn.close()

@@ -404,3 +404,55 @@ def test_protocol_messages_are_json(shop):
 
     raw = hcs_rows(shop.hcs, "SELECT meldungen FROM import_protokoll WHERE shop_bestellnr = :id", id=429)[0][0]
     assert json.loads(raw)[0]["code"] == "unknown_sku"
+
+
+def test_shipping_vat_follows_shop_tax_sums(shop):
+    add_articles(shop.hcs, "BUCH-1")
+    lines = [Line(model="BUCH-1", price=Decimal("10.70"), tax=Decimal("7"))]
+    totals = [("ot_subtotal", Decimal("10.70")), ("ot_shipping", Decimal("4.90")), ("ot_total", Decimal("15.60"))]
+    # The shop's shipping module taxes shipping at 19 % although the book has 7 %.
+    add_order(shop.gambio, Order(430, lines=lines, totals=totals,
+                                 tax_sums=[(Decimal("7"), Decimal("0.70")), (Decimal("19"), Decimal("0.78"))]))
+
+    shop.run()
+
+    shipping = [p for p in shop.positions(430) if p["positionsart"] == "Versand"]
+    assert [(Decimal(str(p["mwst_satz"])), money(p["mwst_betrag"])) for p in shipping] == [(Decimal("19"), Decimal("0.78"))]
+    assert money(shop.header(430)["summe_mwst"]) == Decimal("1.48")
+
+
+def test_shipping_split_over_mixed_rates_without_tax_sums(shop):
+    add_articles(shop.hcs, "A19", "A7")
+    lines = [Line(model="A19", price=Decimal("30.00"), tax=Decimal("19")),
+             Line(model="A7", price=Decimal("10.00"), tax=Decimal("7"))]
+    totals = [("ot_subtotal", Decimal("40.00")), ("ot_shipping", Decimal("4.00")), ("ot_total", Decimal("44.00"))]
+    add_order(shop.gambio, Order(431, lines=lines, totals=totals))
+
+    shop.run()
+
+    shipping = {Decimal(str(p["mwst_satz"])): money(p["betrag_brutto"])
+                for p in shop.positions(431) if p["positionsart"] == "Versand"}
+    assert shipping == {Decimal("19"): Decimal("3.00"), Decimal("7"): Decimal("1.00")}
+
+
+def test_tax_sums_that_match_no_placement_reject(shop):
+    add_articles(shop.hcs, "ART-1")
+    totals = [("ot_subtotal", Decimal("10.00")), ("ot_total", Decimal("10.00"))]
+    add_order(shop.gambio, Order(432, totals=totals, tax_sums=[(Decimal("19"), Decimal("1.90"))]))
+
+    shop.run()
+
+    verdict, _, messages = shop.protocol()[432]
+    assert verdict == "abgelehnt"
+    assert [(m.code, m.value, m.params["expected"]) for m in messages] == [("tax_mismatch", "1.90", "1.60")]
+
+
+def test_same_rejection_again_is_no_news(shop):
+    add_order(shop.gambio, Order(433, lines=[Line(model="FEHLT")]))
+
+    first = shop.run("lauf-1")
+    second = shop.run("lauf-2")
+
+    assert first.load["rejected_new"] == 1
+    assert second.load["rejected"] == 1
+    assert second.load["rejected_new"] == 0

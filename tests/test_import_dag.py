@@ -174,3 +174,28 @@ def test_trigger_form_window_reexamines_orders(airflow_home, stack):
     conn.close()
     assert [tuple(row) for row in rows] == [(603,)]
     assert gambio_rows(gambio, "SELECT COUNT(*) FROM orders_status_history WHERE orders_id = 603")[0][0] == 1
+
+
+@pytest.mark.airflow
+@pytest.mark.slow
+def test_mail_failure_keeps_import_and_retry_sends(airflow_home, stack, mail_sink, monkeypatch):
+    gambio, hcs, archive = stack
+    add_order(gambio, Order(604))
+    imported = run_dag_test(airflow_home, IMPORT_DAG_FILE, "gambio_order_import", {})
+    assert imported["state"] == "success", imported
+
+    # The mail server is down: nothing listens on this loopback port.
+    from gambio_hcs_bridge.devstack.process import free_port
+
+    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", json.dumps(smtp_connection(free_port())))
+    failed = run_dag_test(airflow_home, REPORT_DAG_FILE, "webshop_reports", {"lauf_id": imported["run_id"]})
+    assert failed["tasks"]["mail_protocol[0]"] == "failed"
+    conn = pyodbc.connect(odbc_connection_string(hcs))
+    assert conn.cursor().execute("SELECT COUNT(*) FROM auftraege").fetchone()[0] == 1
+    conn.close()
+    assert gambio_rows(gambio, "SELECT orders_status FROM orders WHERE orders_id = 604") == [(HANDED_OVER,)]
+
+    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", json.dumps(smtp_connection(mail_sink.port)))
+    retried = run_dag_test(airflow_home, REPORT_DAG_FILE, "webshop_reports", {"lauf_id": imported["run_id"]})
+    assert retried["state"] == "success", retried
+    assert len(mail_sink.messages()) == 1

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-# Parameters up to this many bytes are sent in one piece instead of being streamed.
-MAX_WRITE_BYTES = 1024 * 1024
+# Parameters up to this many bytes are bound whole instead of being streamed.
+MAX_INLINE_PARAMETER_BYTES = 1 << 20
 
 
 def prepare_hcs_connection(conn):
-    """Turn autocommit off and send long text parameters in one piece; return ``conn``.
+    """Turn autocommit off and bind long text parameters whole; return ``conn``.
 
-    MariaDB Connector/ODBC 3.1.15 fails with "Memory allocation error (SQLPutData)" when
-    pyodbc streams a text parameter of more than 255 characters with non-ASCII letters in
-    pieces; a large ``maxwrite`` makes pyodbc bind it whole.
+    MariaDB Connector/ODBC 3.1.15 corrupts (byte-swapped text) or rejects ("HY001 Memory
+    allocation error (SQLPutData)") string parameters of 128 characters or more that
+    pyodbc 5.5 streams with SQLPutData by default. A large ``maxwrite`` makes pyodbc bind them
+    in one piece.
     """
     conn.autocommit = False
-    conn.maxwrite = MAX_WRITE_BYTES
+    conn.maxwrite = MAX_INLINE_PARAMETER_BYTES
     return conn

@@ -51,6 +51,7 @@ class Settings:
     unknown_sku_policy: str = "reject"
     allowed_vat_rates: tuple[Decimal, ...] = (Decimal("0.00"), Decimal("7.00"), Decimal("19.00"))
     max_unit_price: Decimal = Decimal("100000.00")
+    shipping_vat_rate: Decimal | None = None
     grown_order_lookback_days: int = 30
     work_dir: str | None = None
     archive_dir: str | None = None
@@ -96,6 +97,11 @@ def parse_settings(raw: Mapping[str, object] | None) -> Settings:
         values["mail_recipients"] = _recipients(raw["mail_recipients"])
     if "allowed_vat_rates" in raw:
         values["allowed_vat_rates"] = _vat_rates(raw["allowed_vat_rates"])
+    if raw.get("shipping_vat_rate") is not None:
+        rate = _non_negative_decimal("shipping_vat_rate", raw["shipping_vat_rate"])
+        if rate > 100:
+            raise SettingsError("shipping_vat_rate", raw["shipping_vat_rate"], "a VAT rate in percent between 0 and 100, or null")
+        values["shipping_vat_rate"] = rate.quantize(Decimal("0.01"))
     if "max_unit_price" in raw:
         values["max_unit_price"] = _non_negative_decimal("max_unit_price", raw["max_unit_price"])
     if "stock_buffer" in raw:

@@ -5,14 +5,8 @@ from __future__ import annotations
 from airflow.providers.odbc.hooks.odbc import OdbcHook
 
 
-# MariaDB Connector/ODBC 3.1.15 corrupts or rejects (HY001 in SQLPutData) string parameters
-# of 128 characters or more, which pyodbc 5.5 streams with SQLPutData by default. Raising
-# pyodbc's maxwrite binds values up to this size whole.
-MAX_INLINE_PARAMETER_BYTES = 1 << 20
-
-
 class HcsHook(OdbcHook):
-    """OdbcHook that hands out connections with autocommit off.
+    """OdbcHook that hands out connections with autocommit off and long text bound whole.
 
     Every write of the bridge to HCS runs in an explicit transaction. The connection's extra
     must set ``"placeholder": "?"`` because pyodbc binds with question marks.
@@ -27,7 +21,6 @@ class HcsHook(OdbcHook):
         self.hcs_conn_id = hcs_conn_id
 
     def get_conn(self):
-        conn = super().get_conn()
-        conn.autocommit = False
-        conn.maxwrite = MAX_INLINE_PARAMETER_BYTES
-        return conn
+        from gambio_hcs_bridge.odbc import prepare_hcs_connection
+
+        return prepare_hcs_connection(super().get_conn())

@@ -39,6 +39,7 @@ _CONNECTION_SQLSTATES = ("08",)
 class LoadSummary:
     imported: int = 0
     rejected: int = 0
+    rejected_new: int = 0
     present: int = 0
     grown: int = 0
     warnings: int = 0
@@ -71,6 +72,7 @@ class HcsWriter:
                 "protokoll_loeschen",
                 "abweichung_melden",
                 "auftrag_marktplatz_nummern",
+                "ablehnungen_frueher",
             )
         }
 
@@ -219,8 +221,15 @@ class HcsWriter:
         if not orders:
             return
         cursor = self.conn.cursor()
+        sql, values = to_qmark(self._sql["ablehnungen_frueher"],
+                               {"shop_bestellnr": [order.orders_id for order in orders], "lauf_id": self.lauf_id})
+        cursor.execute(sql, values)
+        seen = {(int(orders_id), meldungen) for orders_id, meldungen in cursor.fetchall()}
         for order in orders:
-            self._replace_row(cursor, self._log_row(order, REJECTED, None, order.messages))
+            row = self._log_row(order, REJECTED, None, order.messages)
+            self._replace_row(cursor, row)
+            if (order.orders_id, row["meldungen"]) not in seen:
+                summary.rejected_new += 1
         self.conn.commit()
         cursor.close()
         summary.rejected += len(orders)

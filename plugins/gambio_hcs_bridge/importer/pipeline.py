@@ -83,6 +83,7 @@ def validate_orders(hcs_conn, store: RunStore, settings: Settings,
                 unknown_sku_policy=settings.unknown_sku_policy,
                 allowed_vat_rates=frozenset(settings.allowed_vat_rates),
                 max_unit_price=settings.max_unit_price,
+                fee_rate=settings.shipping_vat_rate,
             )
             for header in payload["headers"]
         ]

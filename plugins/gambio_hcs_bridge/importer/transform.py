@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -142,6 +142,7 @@ def build_order(
     unknown_sku_policy: str,
     allowed_vat_rates: frozenset[Decimal],
     max_unit_price: Decimal,
+    fee_rate: Decimal | None = None,
 ) -> ImportOrder:
     """Build the HCS order for one Gambio order; problems become messages, never exceptions."""
     messages: list[Message] = []
@@ -167,9 +168,8 @@ def build_order(
     positions, line_checks, price_mode = _line_positions(
         orders_id, lines, known_skus, unknown_sku_policy, allowed_vat_rates, max_unit_price, messages
     )
-    ot_total, total_positions = _total_positions(totals, positions, messages)
-    positions.extend(total_positions)
-    _settle_positions(positions, price_mode)
+    ot_total, total_positions, fees = _total_positions(totals, positions, messages)
+    positions = _place_fees(positions + total_positions, fees, tax_sums, price_mode, fee_rate)
 
     order = ImportOrder(
         orders_id=orders_id,
@@ -330,7 +330,12 @@ def _line_positions(orders_id, lines, known_skus, unknown_sku_policy, allowed_va
         details = line.get("properties_text") or line.get("attributes_text") or ""
         if details:
             name = f"{name} ({clean_text(details, 'orders_products_properties', messages)})"
-        name = _fit("auftragspositionen", "bezeichnung", "orders_products.products_name", name, messages)
+        width = HCS_FIELD_WIDTHS[("auftragspositionen", "bezeichnung")]
+        if known:
+            # The article number identifies the article in HCS; a shortened name loses nothing.
+            name = name[:width].rstrip()
+        else:
+            name = _fit("auftragspositionen", "bezeichnung", "orders_products.products_name", name, messages)
 
         if known:
             kind, article = "Artikel", sku
@@ -351,15 +356,15 @@ def _line_positions(orders_id, lines, known_skus, unknown_sku_policy, allowed_va
 
 
 def _total_positions(totals, line_positions, messages):
-    """Positions for shipping, fees, coupons, discounts and vouchers; and the ot_total value."""
-    weights: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
-    for position in line_positions:
-        weights[position.mwst_satz] += position.betrag_brutto
-    if not weights:
-        weights[Decimal("19.00")] = ZERO
+    """Positions for coupons, discounts and vouchers, the fees to place, and the ot_total value.
 
+    Coupons and discounts are split over the lines' VAT rates in proportion to their amounts.
+    Shipping and fees are returned as (kind, label, amount) for :func:`_place_fees`.
+    """
+    weights = _rate_weights(line_positions)
     ot_total = None
     positions: list[Position] = []
+    fees: list[tuple[str, str, Decimal]] = []
     for row in totals:
         total_class = (row.get("class") or "").strip()
         value = to_decimal(row.get("value"))
@@ -380,14 +385,64 @@ def _total_positions(totals, line_positions, messages):
         kind, label = SPLIT_TOTALS[total_class]
         amount = cents(value)
         if total_class in ("ot_coupon", "ot_discount"):
-            amount = -abs(amount)
-        for rate, part in sorted(split_proportionally(amount, weights).items(), reverse=True):
-            title = label if len(weights) == 1 else f"{label} {_plain(rate)} %"
-            positions.append(Position(kind, None, title, Decimal(1), part, rate, part))
+            positions.extend(_split_positions(kind, label, -abs(amount), weights))
+        else:
+            fees.append((kind, label, amount))
 
     if ot_total is None:
         messages.append(message("total_missing", "orders_total.ot_total", ""))
-    return ot_total, positions
+    return ot_total, positions, fees
+
+
+def _rate_weights(line_positions: list[Position]) -> dict[Decimal, Decimal]:
+    weights: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
+    for position in line_positions:
+        weights[position.mwst_satz] += position.betrag_brutto
+    if not weights:
+        weights[Decimal("19.00")] = ZERO
+    return weights
+
+
+def _split_positions(kind: str, label: str, amount: Decimal, weights: dict[Decimal, Decimal]) -> list[Position]:
+    positions = []
+    for rate, part in sorted(split_proportionally(amount, weights).items(), reverse=True):
+        title = label if len(weights) == 1 else f"{label} {_plain(rate)} %"
+        positions.append(Position(kind, None, title, Decimal(1), part, rate, part))
+    return positions
+
+
+def _place_fees(base: list[Position], fees, tax_sums, price_mode: str, fee_rate: Decimal | None) -> list[Position]:
+    """Add the shipping and fee positions at the VAT rate the shop used, and settle all positions.
+
+    Gambio taxes shipping with the tax class of the shipping module (often 19 % even for 7 %
+    goods), while the usual German rule splits it over the goods' rates. With ``fee_rate``
+    set, that rate is used. Otherwise the shop's own tax sums decide: the proportional split
+    is tried first, then each rate of the tax sums, and the first placement whose VAT per
+    rate matches them is taken. Without tax sums the split is proportional.
+    """
+    weights = _rate_weights([p for p in base if p.positionsart in ("Artikel", "Freitext")])
+    candidates: list[Decimal | None] = [fee_rate] if fee_rate is not None else [None]
+    if fee_rate is None and fees and tax_sums:
+        shop_rates = sorted({to_decimal(row.get("tax_rate")).quantize(RATE_PLACES) for row in tax_sums}, reverse=True)
+        candidates += shop_rates
+
+    for candidate in candidates:
+        placed = _placement(base, fees, weights, candidate, price_mode)
+        if not tax_sums or _tax_comparison(placed, tax_sums)["excess"] <= 0:
+            return placed
+    # No placement matches the shop's tax sums: keep the first one; the tax check reports it.
+    return _placement(base, fees, weights, candidates[0], price_mode)
+
+
+def _placement(base, fees, weights, rate: Decimal | None, price_mode: str) -> list[Position]:
+    placed = [replace(p) for p in base]
+    for kind, label, amount in fees:
+        if rate is None:
+            placed.extend(_split_positions(kind, label, amount, weights))
+        else:
+            placed.append(Position(kind, None, label, Decimal(1), amount, rate, amount))
+    _settle_positions(placed, price_mode)
+    return placed
 
 
 def _settle_positions(positions: list[Position], price_mode: str) -> None:
@@ -422,23 +477,29 @@ def _settle_positions(positions: list[Position], price_mode: str) -> None:
             p.mwst_betrag = p.betrag_brutto - p.betrag_netto
 
 
-def _order_checks(order: ImportOrder, header: dict, price_mode: str, tax_sums: list[dict]) -> dict[str, object]:
-    """Per-order figures the Great Expectations suite checks."""
+def _tax_comparison(positions: list[Position], tax_sums: list[dict]) -> dict:
+    """The rate whose VAT differs most from the shop's tax sums, beyond one cent per position."""
     vat_by_rate: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
     count_by_rate: dict[Decimal, int] = defaultdict(int)
-    for position in order.positions:
+    for position in positions:
         vat_by_rate[position.mwst_satz] += position.mwst_betrag
         count_by_rate[position.mwst_satz] += 1
 
-    worst_tax = {"rate": "", "expected": "", "value": "", "excess": ZERO}
+    worst = {"rate": "", "expected": "", "value": "", "excess": ZERO}
     for row in tax_sums:
         rate = to_decimal(row.get("tax_rate")).quantize(RATE_PLACES)
         shop_tax = cents(to_decimal(row.get("tax")))
         ours = vat_by_rate.get(rate, ZERO)
         # Gambio rounds VAT per line, the bridge per rate: allow one cent per position.
         excess = abs(shop_tax - ours) - Decimal("0.01") * max(count_by_rate.get(rate, 0), 1)
-        if excess > worst_tax["excess"]:
-            worst_tax = {"rate": _plain(rate), "expected": f"{ours:.2f}", "value": f"{shop_tax:.2f}", "excess": excess}
+        if excess > worst["excess"]:
+            worst = {"rate": _plain(rate), "expected": f"{ours:.2f}", "value": f"{shop_tax:.2f}", "excess": excess}
+    return worst
+
+
+def _order_checks(order: ImportOrder, header: dict, price_mode: str, tax_sums: list[dict]) -> dict[str, object]:
+    """Per-order figures the Great Expectations suite checks."""
+    worst_tax = _tax_comparison(order.positions, tax_sums)
 
     difference = None if order.ot_total is None else order.summe_brutto - order.ot_total
     return {
