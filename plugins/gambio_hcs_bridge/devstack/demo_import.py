@@ -1,8 +1,8 @@
 """``hcsbridge demo-import``: run the import DAG once in the local stack and show the outcome.
 
-It triggers ``gambio_order_import`` through the Airflow CLI of the running standalone stack,
-waits for the run and the protocol run of ``webshop_reports``, then prints what was imported,
-what was set aside and where the protocol workbook is.
+It unpauses and triggers ``gambio_order_import`` through the Airflow CLI of the running
+standalone stack, waits for the import runs and the protocol run of ``webshop_reports``, then
+prints what was imported, what was set aside and where the protocol workbook is.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from gambio_hcs_bridge.devstack.airflow_standalone import AirflowStandalone
@@ -35,35 +35,40 @@ def run_demo_import(args) -> int:
         return 1
     env = airflow.environment()
     deadline = time.monotonic() + args.timeout
+    started = datetime.now(timezone.utc)
 
     if not _retry_until(lambda: _airflow(env, "dags", "unpause", IMPORT_DAG).returncode == 0, deadline):
         print(f"DAG {IMPORT_DAG} did not appear in Airflow in time; see {airflow.log_file}")
         return 1
     _airflow(env, "dags", "unpause", REPORT_DAG)
 
-    run_id = "demo__" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    # Unpausing lets the scheduler start the latest scheduled run at once. The manual run is
+    # queued behind it because only one run may be active, so the outcome covers both.
+    run_id = "demo__" + started.strftime("%Y%m%dT%H%M%S")
     triggered = _airflow(env, "dags", "trigger", IMPORT_DAG, "--run-id", run_id)
     if triggered.returncode != 0:
         print(f"Triggering {IMPORT_DAG} failed:\n{triggered.stderr[-2000:]}")
         return 1
-    print(f"Triggered {IMPORT_DAG} run {run_id}; waiting for it to finish …")
+    print(f"Triggered {IMPORT_DAG} run {run_id}; waiting for the import runs to finish …")
 
-    state = _wait_for_state(env, IMPORT_DAG, lambda run: run["run_id"] == run_id, deadline)
-    print(f"Import run {run_id}: {state}")
-    if state != "success":
+    runs = _wait_for_runs(env, IMPORT_DAG, started, deadline, must_include=run_id)
+    for run in runs:
+        print(f"Import run {run['run_id']}: {run['state']}")
+    if any(run["state"] != "success" for run in runs):
         print(f"See the task logs in the Airflow UI at {airflow.url}")
         return 1
+    announced = _print_outcome(config, [run["run_id"] for run in runs])
 
-    _print_outcome(config, run_id)
-    # The protocol run is started by the asset event of the import run; the newest one is ours.
-    report_state = _wait_for_state(env, REPORT_DAG, lambda run: True, deadline)
-    archive = Path(config.state_dir / "archive")
-    workbooks = sorted(archive.glob("*.xlsx"), key=lambda p: p.stat().st_mtime) if archive.is_dir() else []
-    if report_state == "success" and workbooks:
-        print(f"Protocol workbook: {workbooks[-1]}")
-        print(f"Mails received by the local mail sink: {config.mail_dir} ('hcsbridge stack mails' lists them)")
-    else:
-        print(f"Protocol run of {REPORT_DAG}: {report_state or 'not started'}; see the Airflow UI at {airflow.url}")
+    if announced:
+        reports = _wait_for_runs(env, REPORT_DAG, started, deadline)
+        archive = Path(config.state_dir / "archive")
+        workbooks = sorted(archive.glob("*.xlsx"), key=lambda p: p.stat().st_mtime) if archive.is_dir() else []
+        if reports and all(run["state"] == "success" for run in reports) and workbooks:
+            print(f"Protocol workbook: {workbooks[-1]}")
+            print(f"Mailed to the local mail sink in {config.mail_dir} ('hcsbridge stack mails' lists them)")
+        else:
+            print(f"The protocol run of {REPORT_DAG} did not succeed; see the Airflow UI at {airflow.url}")
+            return 1
     print(f"Airflow UI: {airflow.url} (user admin, password in {airflow.password_file})")
     return 0
 
@@ -80,48 +85,74 @@ def _retry_until(condition, deadline: float, interval: float = 3.0) -> bool:
     return False
 
 
-def _wait_for_state(env, dag_id, matches, deadline) -> str | None:
-    """Poll the runs of ``dag_id`` until the matching run has finished; return its state."""
-    state = None
+def _list_runs(env, dag_id: str) -> list[dict]:
+    """Runs of ``dag_id`` from ``airflow dags list-runs``; warnings printed before the JSON are skipped."""
+    output = _airflow(env, "dags", "list-runs", dag_id, "-o", "json").stdout or ""
+    if output.startswith("["):
+        text = output
+    elif "\n[" in output:
+        text = output[output.index("\n[") + 1:]
+    else:
+        text = "[]"
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return []
+
+
+def _wait_for_runs(env, dag_id: str, since: datetime, deadline: float, must_include: str | None = None) -> list[dict]:
+    """Wait until every run of ``dag_id`` created since ``since`` has finished; return them, oldest first."""
+    runs: list[dict] = []
     while time.monotonic() < deadline:
-        listed = _airflow(env, "dags", "list-runs", dag_id, "-o", "json")
-        try:
-            runs = json.loads(listed.stdout or "[]")
-        except json.JSONDecodeError:
-            runs = []
-        candidates = [run for run in runs if matches(run)]
-        if candidates:
-            state = str(candidates[0].get("state"))
-            if state in FINISHED:
-                return state
+        runs = [run for run in _list_runs(env, dag_id) if _created_since(run, since)]
+        ids = {run["run_id"] for run in runs}
+        if runs and (must_include is None or must_include in ids) and all(run["state"] in FINISHED for run in runs):
+            return sorted(runs, key=lambda run: str(run.get("start_date") or ""))
         time.sleep(3.0)
-    return state
+    return runs
 
 
-def _print_outcome(config, run_id: str) -> None:
-    """Print the import log of ``run_id`` from the local HCS database."""
+def _created_since(run: dict, since: datetime) -> bool:
+    """Tell whether ``run`` started after ``since`` or has not started yet."""
+    value = run.get("start_date")
+    if not value:
+        return True
+    try:
+        return datetime.fromisoformat(str(value)) >= since - timedelta(seconds=2)
+    except ValueError:
+        return False
+
+
+def _print_outcome(config, run_ids: list[str]) -> bool:
+    """Print the import log of ``run_ids`` from the local HCS database; tell whether anything happened."""
     import pyodbc
 
     from gambio_hcs_bridge.messages import load_messages
+    from gambio_hcs_bridge.odbc import prepare_hcs_connection
 
-    conn = pyodbc.connect(odbc_connection_string(hcs_sqlite_connection(config.hcs_sqlite_path)))
+    conn = prepare_hcs_connection(pyodbc.connect(odbc_connection_string(hcs_sqlite_connection(config.hcs_sqlite_path))))
     cursor = conn.cursor()
-    cursor.execute(
-        "SELECT ergebnis, shop_bestellnr, auftrag_nr, meldungen FROM import_protokoll WHERE lauf_id = ?"
-        " ORDER BY ergebnis, shop_bestellnr",
-        run_id,
-    )
-    rows = cursor.fetchall()
+    rows = []
+    for run_id in run_ids:
+        cursor.execute(
+            "SELECT ergebnis, shop_bestellnr, auftrag_nr, meldungen FROM import_protokoll WHERE lauf_id = ?"
+            " ORDER BY ergebnis, shop_bestellnr",
+            run_id,
+        )
+        rows.extend(tuple(row) for row in cursor.fetchall())
     conn.close()
 
     counts: dict[str, int] = {}
     for ergebnis, *_ in rows:
         counts[ergebnis] = counts.get(ergebnis, 0) + 1
-    print("Outcome: " + ", ".join(f"{count} {name}" for name, count in sorted(counts.items())) if counts
-          else "Outcome: no order needed importing")
+    if not counts:
+        print("Outcome: no order needed importing")
+        return False
+    print("Outcome: " + ", ".join(f"{count} {name}" for name, count in sorted(counts.items())))
     rejected = [row for row in rows if row[0] == "abgelehnt"]
     for _, orders_id, _, meldungen in rejected[:20]:
         reasons = "; ".join(m.render("de") for m in load_messages(meldungen) if m.is_error)
         print(f"  set aside: shop order {orders_id}: {reasons}")
     if len(rejected) > 20:
         print(f"  … and {len(rejected) - 20} more set-aside orders (see the protocol workbook)")
+    return any(name in counts for name in ("importiert", "abgelehnt", "gewachsen"))
