@@ -45,6 +45,10 @@ class Settings:
     language: str = "de"
     mail_recipients: tuple[str, ...] = ()
     stock_buffer: Decimal = Decimal("0")
+    stock_open_statuses: tuple[int | str, ...] = (1, 2)
+    cancel_writeback: bool = False
+    invoice_wait_minutes: int = 240
+    carrier_mapping: tuple[tuple[str, str], ...] = ()
     extract_chunk_size: int = 5000
     load_batch_size: int = 500
     sql_override_dir: str | None = None
@@ -66,6 +70,11 @@ class Settings:
 
     def status_setting(self, role: str) -> int | str:
         return getattr(self, f"status_{role}")
+
+    @property
+    def carriers(self) -> dict[str, str]:
+        """HCS carrier name -> Gambio parcel service name, from ``carrier_mapping``."""
+        return dict(self.carrier_mapping)
 
 
 _DEFAULTS = Settings()
@@ -95,6 +104,17 @@ def parse_settings(raw: Mapping[str, object] | None) -> Settings:
         )
     if "mail_recipients" in raw:
         values["mail_recipients"] = _recipients(raw["mail_recipients"])
+    if "stock_open_statuses" in raw:
+        value = raw["stock_open_statuses"]
+        if not isinstance(value, list | tuple):
+            raise SettingsError("stock_open_statuses", value, "a list of Gambio status ids or names")
+        values["stock_open_statuses"] = tuple(_status("stock_open_statuses", item) for item in value)
+    if "cancel_writeback" in raw:
+        if not isinstance(raw["cancel_writeback"], bool):
+            raise SettingsError("cancel_writeback", raw["cancel_writeback"], "true or false")
+        values["cancel_writeback"] = raw["cancel_writeback"]
+    if "carrier_mapping" in raw:
+        values["carrier_mapping"] = _carrier_mapping(raw["carrier_mapping"])
     if "allowed_vat_rates" in raw:
         values["allowed_vat_rates"] = _vat_rates(raw["allowed_vat_rates"])
     if raw.get("shipping_vat_rate") is not None:
@@ -110,6 +130,7 @@ def parse_settings(raw: Mapping[str, object] | None) -> Settings:
         ("extract_chunk_size", 1, 200_000),
         ("load_batch_size", 1, 10_000),
         ("grown_order_lookback_days", 0, 3650),
+        ("invoice_wait_minutes", 0, 10080),
     ):
         if key in raw:
             values[key] = _int_range(key, raw[key], low, high)
@@ -194,6 +215,18 @@ def _non_negative_decimal(key: str, value: object) -> Decimal:
     if not number.is_finite() or number < 0:
         raise SettingsError(key, value, "a number >= 0")
     return number
+
+
+def _carrier_mapping(value: object) -> tuple[tuple[str, str], ...]:
+    allowed = 'an object mapping HCS carrier names to Gambio parcel service names, such as {"DHL Paket": "DHL"}'
+    if not isinstance(value, dict):
+        raise SettingsError("carrier_mapping", value, allowed)
+    pairs = []
+    for carrier, service in value.items():
+        if not isinstance(carrier, str) or not isinstance(service, str) or not carrier.strip() or not service.strip():
+            raise SettingsError("carrier_mapping", value, allowed)
+        pairs.append((carrier.strip(), service.strip()))
+    return tuple(sorted(pairs))
 
 
 def _vat_rates(value: object) -> tuple[Decimal, ...]:

@@ -161,3 +161,16 @@ CREATE TABLE shop_abweichungen (
     gemeldet_am DATETIME NOT NULL,
     PRIMARY KEY (shop_bestellnr, shop_fingerabdruck)
 );
+
+-- Beleg-Verarbeitung: every HCS document the status write-back has handled, one row each, so
+-- no document is processed twice and none is skipped. ergebnis is geschrieben (Gambio
+-- updated), unveraendert (nothing to write, for example a status that would move backwards),
+-- bestellung_fehlt (the shop order was deleted) or ignoriert (a document type that is off).
+-- A document that waits (an invoice before magnalister confirmed shipping) gets no row yet.
+CREATE TABLE beleg_verarbeitung (
+    beleg_id BIGINT NOT NULL PRIMARY KEY,
+    shop_bestellnr BIGINT,
+    ergebnis VARCHAR(20) NOT NULL,
+    meldung VARCHAR(1000) NOT NULL DEFAULT '',
+    verarbeitet_am DATETIME NOT NULL
+);
