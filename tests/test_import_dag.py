@@ -28,9 +28,17 @@ from airflow.dag_processing.dagbag import DagBag
 bag = DagBag(dag_folder=sys.argv[1])
 seconds = time.monotonic() - started
 dag = bag.dags.get("gambio_order_import")
+realtime = bag.dags.get("hcs_delivery_realtime")
 result = {"import_errors": {str(k): v for k, v in bag.import_errors.items()}, "dag_ids": sorted(bag.dags),
           "seconds": seconds, "heavy": [m for m in ("openpyxl", "pandas", "great_expectations", "pyodbc", "MySQLdb")
                                         if m in sys.modules]}
+if realtime is not None:
+    asset = realtime.timetable.asset_condition
+    result["realtime"] = {
+        "asset": asset.name,
+        "watchers": [(w.name, w.trigger.serialize()) for w in asset.watchers],
+        "max_active_runs": realtime.max_active_runs,
+    }
 if dag is not None:
     result.update(
         schedule=str(dag.schedule),
@@ -60,7 +68,9 @@ def parsed(tmp_path_factory):
 
 def test_dag_folder_parses_without_database(parsed):
     assert parsed["import_errors"] == {}
-    assert parsed["dag_ids"] == ["gambio_order_import", "webshop_reports"]
+    assert parsed["dag_ids"] == [
+        "gambio_order_import", "hcs_delivery_realtime", "hcs_status_writeback", "hcs_stock_sync", "webshop_reports",
+    ]
 
 
 def test_dag_folder_parse_imports_nothing_heavy(parsed):
@@ -83,6 +93,15 @@ def test_import_tags_owner_docs(parsed):
 def test_import_emits_protocol_asset_last(parsed):
     assert parsed["outlets"]["announce_protocol"] == ["gambio_hcs_import_protocol"]
     assert parsed["outlets"]["load_orders"] == []
+
+
+def test_realtime_dag_watches_delivery_notes(parsed):
+    assert parsed["realtime"]["asset"] == "hcs_lieferscheine"
+    assert parsed["realtime"]["watchers"] == [[
+        "hcs_lieferschein_watcher",
+        ["gambio_hcs_bridge.triggers.hcs_documents.HcsDeliveryNoteTrigger", {"hcs_conn_id": "hcs_odbc", "poke_interval": 5.0}],
+    ]]
+    assert parsed["realtime"]["max_active_runs"] == 1
 
 
 def test_trigger_form_labels_german(parsed):

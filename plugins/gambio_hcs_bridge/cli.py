@@ -13,6 +13,7 @@ import sys
 _COMMAND_MODULES = (
     "gambio_hcs_bridge.devstack.commands",
     "gambio_hcs_bridge.devstack.demo_import",
+    "gambio_hcs_bridge.devstack.demo_delivery",
     "gambio_hcs_bridge.demo.commands",
     "gambio_hcs_bridge.hcs_user",
     "gambio_hcs_bridge.statuses",
