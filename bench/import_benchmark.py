@@ -860,28 +860,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def start_server(work_dir: Path) -> LocalMariaDB:
-    """Start the throwaway MariaDB server with a temporary folder of its own.
-
-    mariadbd writes internal temporary tables to $TMPDIR, or /tmp when it is unset. A run
-    against /tmp failed with "Error on delete of '/tmp/#sql-temptable-…'" while other programs
-    used /tmp, so the server gets a folder inside the work folder.
-    """
+    """Start the throwaway MariaDB server (its temporary tables stay in its own folder)."""
     server = LocalMariaDB(work_dir / "mariadb", free_port(), secrets.token_urlsafe(18))
-    server_tmp = work_dir / "mariadb-tmp"
-    server_tmp.mkdir(parents=True, exist_ok=True)
-    previous = os.environ.get("TMPDIR")
-    os.environ["TMPDIR"] = str(server_tmp)
     try:
         server.start()
     except BaseException:
         # start() can time out with mariadbd still running; stop() ends it through its pid file.
         server.stop()
         raise
-    finally:
-        if previous is None:
-            del os.environ["TMPDIR"]
-        else:
-            os.environ["TMPDIR"] = previous
     return server
 
 

@@ -77,6 +77,10 @@ class LocalMariaDB:
                 capture_output=True,
             )
 
+        # Temporary tables go to a folder of this server: other programs cleaning /tmp made
+        # MariaDB fail with "Error on delete of '/tmp/#sql-temptable-...'".
+        tmpdir = self.base_dir / "tmp"
+        tmpdir.mkdir(exist_ok=True)
         with open(self.log_file, "ab") as log:
             subprocess.Popen(
                 [
@@ -86,6 +90,7 @@ class LocalMariaDB:
                     f"--socket={self.socket}",
                     f"--pid-file={self.pid_file}",
                     f"--port={self.port}",
+                    f"--tmpdir={tmpdir}",
                     "--bind-address=127.0.0.1",
                     "--user=root",
                     "--skip-name-resolve",
