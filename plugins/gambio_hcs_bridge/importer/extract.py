@@ -52,7 +52,7 @@ class Window:
     def contains_local(self, local: datetime | None, tz: ZoneInfo) -> bool:
         """Tell whether a shop-local purchase time lies in the window.
 
-        In the repeated autumn hour a local time has two UTC readings; it counts as inside when
+        In the repeated autumn hour a local time has two UTC readings. It counts as inside when
         either reading is, because a repeated look at an order is harmless and a missed one is not.
         """
         if local is None:

@@ -299,11 +299,11 @@ class HcsWriter:
     def _replace_row(self, cursor, row: dict) -> None:
         cursor.execute(*to_qmark(self._sql["protokoll_loeschen"], row))
         if cursor.rowcount == 0 and self._recorded(cursor, [row["shop_bestellnr"]]):
-            return  # this run imported the order already; that verdict stands
+            return  # this run imported the order already, and that verdict is kept
         cursor.execute(*to_qmark(self._sql["protokoll_schreiben"], row))
 
     def _record_failure(self, order: ImportOrder, exc: pyodbc.Error, summary: LoadSummary) -> None:
-        """An order HCS refused: present if another writer got there first, else rejected."""
+        """Record an order HCS refused: present if another writer got there first, else rejected."""
         existing = hcs_orders_for(self.conn, [order.orders_id], self.override_dir)
         if order.orders_id in existing:
             auftrag_nr = int(existing[order.orders_id]["auftrag_nr"])
@@ -371,6 +371,6 @@ def _is_connection_error(exc: pyodbc.Error) -> bool:
 
 
 def _error_text(exc: pyodbc.Error) -> str:
-    """The driver's message without connection details, at most 300 characters."""
+    """Return the driver's message without connection details, at most 300 characters."""
     text = str(exc.args[1]) if len(exc.args) > 1 else str(exc)
     return text[:300]

@@ -45,7 +45,7 @@ def resolve_import_statuses(gambio_conn, settings: Settings) -> StatusIds:
 
 
 def known_skus(hcs_conn, skus: Iterable[str], override_dir: str | None = None) -> set[str]:
-    """The subset of ``skus`` that exists as an HCS article (artikel.artikel_nr)."""
+    """Return the subset of ``skus`` that exists as an HCS article (artikel.artikel_nr)."""
     wanted = sorted({sku for sku in skus if sku})
     statement = load_sql("hcs", "artikel_vorhanden", override_dir)
     found: set[str] = set()

@@ -45,8 +45,8 @@ def clean_text(value: object, field: str, messages: list[Message], *, placeholde
     elif state == "suspect":
         messages.append(message("encoding_suspect", field, text))
 
-    # The reference HCS and most ERP databases store 3-byte UTF-8 at most; emoji and other
-    # characters outside the Basic Multilingual Plane are replaced where the reader sees it.
+    # A site's HCS database may store no 4-byte UTF-8 (the shop's own tables cannot either),
+    # so emoji and other characters outside the Basic Multilingual Plane are replaced visibly.
     if _NON_BMP.search(text):
         text = _NON_BMP.sub(REPLACEMENT_CHARACTER, text)
         messages.append(message("characters_replaced", field, text))

@@ -1,10 +1,11 @@
 """Turn the Gambio rows of one order into the HCS order the bridge writes.
 
-Money follows these rules: Decimal only; a line's amount is ``final_price`` (the line total);
-with ``allow_tax=1`` amounts are gross and net and VAT are derived per VAT rate from the gross
-sum, with ``allow_tax=0`` they are net and VAT is added per rate. Shipping, fees, coupons and
-discounts are split over the VAT rates of the lines in proportion to their amounts. A redeemed
-gift voucher (``ot_gv``) is a means of payment and carries no VAT.
+Money is Decimal only. A line's amount is ``final_price`` (the line total). With
+``allow_tax=1`` amounts are gross, and net and VAT are derived per VAT rate from the gross sum;
+with ``allow_tax=0`` they are net and VAT is added per rate. Coupons and discounts are split over
+the VAT rates of the lines in proportion to their amounts. Shipping and fees carry the rate the
+shop used (see :func:`_place_fees`). A redeemed gift voucher (``ot_gv``) is a means of payment
+and carries no VAT.
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ def to_utc(local: datetime | None, tz: ZoneInfo) -> datetime | None:
     """Interpret a server-local naive datetime in the shop's time zone and return it in UTC.
 
     In the repeated hour after the autumn DST change the earlier (summer time) reading is
-    used; a time inside the spring gap is read with the offset before the change.
+    used. A time inside the spring gap is read with the offset before the change.
     """
     if local is None:
         return None
@@ -478,7 +479,7 @@ def _settle_positions(positions: list[Position], price_mode: str) -> None:
 
 
 def _tax_comparison(positions: list[Position], tax_sums: list[dict]) -> dict:
-    """The rate whose VAT differs most from the shop's tax sums, beyond one cent per position."""
+    """Find the rate whose VAT differs most from the shop's tax sums, beyond one cent per position."""
     vat_by_rate: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
     count_by_rate: dict[Decimal, int] = defaultdict(int)
     for position in positions:

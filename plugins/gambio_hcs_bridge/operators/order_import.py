@@ -164,7 +164,7 @@ class GambioMarkHandedOverOperator(_ImportStepOperator):
 
 
 def import_window(context, start: str | None, end: str | None, tz):
-    """The purchase window of this run: trigger-form dates, a backfill's data interval, or none.
+    """Return the purchase window of this run: trigger-form dates, a backfill's data interval, or none.
 
     Scheduled runs import by status and have no window, so an order is never skipped
     because of the time between its purchase and the run. Dates without a time are whole

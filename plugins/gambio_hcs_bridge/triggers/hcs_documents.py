@@ -2,7 +2,7 @@
 
 It runs in Airflow's triggerer as the watcher of the asset ``hcs_lieferscheine`` and polls
 HCS every few seconds. Each time the highest unhandled delivery note id grows, it yields an
-event; the asset event starts the DAG ``hcs_delivery_realtime``, which writes the status and
+event. The asset event starts the DAG ``hcs_delivery_realtime``, which writes the status and
 pushes the stock of those articles at once.
 """
 
