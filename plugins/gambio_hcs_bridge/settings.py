@@ -44,6 +44,8 @@ class Settings:
     shop_timezone: str = "Europe/Berlin"
     language: str = "de"
     mail_recipients: tuple[str, ...] = ()
+    report_recipients_allowed: tuple[str, ...] = ()
+    archive_retention_days: int = 90
     stock_buffer: Decimal = Decimal("0")
     stock_open_statuses: tuple[int | str, ...] = (1, 2)
     cancel_writeback: bool = False
@@ -70,6 +72,11 @@ class Settings:
 
     def status_setting(self, role: str) -> int | str:
         return getattr(self, f"status_{role}")
+
+    @property
+    def allowed_report_recipients(self) -> tuple[str, ...]:
+        """Addresses a Spezialliste may be mailed to: the allow-list, else the mail recipients."""
+        return self.report_recipients_allowed or self.mail_recipients
 
     @property
     def carriers(self) -> dict[str, str]:
@@ -104,6 +111,8 @@ def parse_settings(raw: Mapping[str, object] | None) -> Settings:
         )
     if "mail_recipients" in raw:
         values["mail_recipients"] = _recipients(raw["mail_recipients"])
+    if "report_recipients_allowed" in raw:
+        values["report_recipients_allowed"] = _recipients(raw["report_recipients_allowed"], "report_recipients_allowed")
     if "stock_open_statuses" in raw:
         value = raw["stock_open_statuses"]
         if not isinstance(value, list | tuple):
@@ -131,6 +140,7 @@ def parse_settings(raw: Mapping[str, object] | None) -> Settings:
         ("load_batch_size", 1, 10_000),
         ("grown_order_lookback_days", 0, 3650),
         ("invoice_wait_minutes", 0, 10080),
+        ("archive_retention_days", 1, 3650),
     ):
         if key in raw:
             values[key] = _int_range(key, raw[key], low, high)
@@ -199,12 +209,12 @@ def _email(key: str, value: object) -> str:
     return value
 
 
-def _recipients(value: object) -> tuple[str, ...]:
+def _recipients(value: object, key: str = "mail_recipients") -> tuple[str, ...]:
     if isinstance(value, str):
         value = [part.strip() for part in value.split(",") if part.strip()]
     if not isinstance(value, list | tuple):
-        raise SettingsError("mail_recipients", value, "a list of e-mail addresses")
-    return tuple(_email("mail_recipients", item) for item in value)
+        raise SettingsError(key, value, "a list of e-mail addresses")
+    return tuple(_email(key, item) for item in value)
 
 
 def _non_negative_decimal(key: str, value: object) -> Decimal:
