@@ -89,6 +89,11 @@ def validate_orders(hcs_conn, store: RunStore, settings: Settings,
         ]
         validator.validate(orders)
 
+        # The per-order and per-line check figures are only for the validator; leaving them
+        # out makes the chunk files a quarter smaller and faster to write and read.
+        for order in orders:
+            order.checks = {}
+            order.line_checks = []
         accepted = [order for order in orders if not order.errors]
         rejected = [order for order in orders if order.errors]
         for order in rejected:
