@@ -69,3 +69,27 @@ def test_trigger_fires_once_per_new_delivery_note(hcs_db, hcs_connection, monkey
     events, second = asyncio.run(collect())
 
     assert events == [{"beleg_id": first, "pending": 1}, {"beleg_id": second, "pending": 2}]
+
+
+def test_trigger_fires_again_after_hcs_reset(hcs_db, hcs_connection, monkeypatch):
+    monkeypatch.setenv("AIRFLOW_CONN_HCS_TEST", json.dumps(hcs_connection))
+    monkeypatch.setenv("AIRFLOW__PROVIDERS_ODBC__ALLOW_DRIVER_IN_EXTRA", "True")
+    add_hcs_order(hcs_db, 200001, 400301)
+    add_hcs_order(hcs_db, 200002, 400302)
+    print_document(hcs_db, 200001, "Lieferschein")
+    higher = print_document(hcs_db, 200002, "Lieferschein")
+
+    async def collect() -> list[dict]:
+        stream = HcsDeliveryNoteTrigger(hcs_conn_id="hcs_test", poke_interval=0.2).run()
+        first = (await asyncio.wait_for(stream.__anext__(), 30)).payload
+        # A restored HCS lost the newer note; the older one is still unhandled.
+        cursor = hcs_db.cursor()
+        cursor.execute("DELETE FROM belege WHERE beleg_id = ?", higher)
+        hcs_db.commit()
+        second = (await asyncio.wait_for(stream.__anext__(), 30)).payload
+        await stream.aclose()
+        return [first, second]
+
+    events = asyncio.run(collect())
+
+    assert events == [{"beleg_id": higher, "pending": 2}, {"beleg_id": higher - 1, "pending": 1}]

@@ -62,13 +62,15 @@ def run_demo_delivery(args) -> int:
     started = time.monotonic()
     while _status(cursor, orders_id) != SHIPPED_STATUS:
         if time.monotonic() - started > args.timeout:
-            print(f"Shop order {orders_id} did not reach status {SHIPPED_STATUS} within {args.timeout:.0f} s; "
-                  f"see hcs_delivery_realtime in the Airflow UI at {airflow.url}")
+            print(f"Shop order {orders_id} did not reach status Versendet ({SHIPPED_STATUS}) within "
+                  f"{args.timeout:.0f} s. The delivery-note watcher runs in the triggerer: check its log "
+                  f"lines in {airflow.log_file} and the runs of hcs_delivery_realtime at {airflow.url}")
             return 1
         time.sleep(0.5)
     # The stock is written right after the status, in the same task.
     time.sleep(2.0)
-    print(f"Shop order {orders_id} reached status {SHIPPED_STATUS} after {time.monotonic() - started:.1f} s.")
+    print(f"Shop order {orders_id} reached status Versendet ({SHIPPED_STATUS}) after "
+          f"{time.monotonic() - started:.1f} s.")
 
     print("\nGambio orders_status_history:")
     cursor.execute("SELECT date_added, orders_status_id, customer_notified, comments FROM orders_status_history"

@@ -18,6 +18,10 @@ from gambio_hcs_bridge.devstack.config import hcs_sqlite_connection, odbc_connec
 
 IMPORT_DAG = "gambio_order_import"
 REPORT_DAG = "webshop_reports"
+OTHER_DAGS = (REPORT_DAG, "hcs_delivery_realtime", "hcs_status_writeback", "hcs_stock_sync")
+# Import log verdicts (German, as stored in HCS) as the English words of this output.
+VERDICTS = {"importiert": "imported", "abgelehnt": "set aside", "vorhanden": "already present",
+            "gewachsen": "changed after import"}
 FINISHED = {"success", "failed"}
 
 
@@ -40,7 +44,9 @@ def run_demo_import(args) -> int:
     if not _retry_until(lambda: _airflow(env, "dags", "unpause", IMPORT_DAG).returncode == 0, deadline):
         print(f"DAG {IMPORT_DAG} did not appear in Airflow in time; see {airflow.log_file}")
         return 1
-    _airflow(env, "dags", "unpause", REPORT_DAG)
+    # The stack starts every DAG paused, so none runs on an empty shop; the demo needs them all.
+    for dag_id in OTHER_DAGS:
+        _airflow(env, "dags", "unpause", dag_id)
 
     # Unpausing lets the scheduler start the latest scheduled run at once. The manual run is
     # queued behind it because only one run may be active, so the outcome covers both.
@@ -148,7 +154,7 @@ def _print_outcome(config, run_ids: list[str]) -> bool:
     if not counts:
         print("Outcome: no order needed importing")
         return False
-    print("Outcome: " + ", ".join(f"{count} {name}" for name, count in sorted(counts.items())))
+    print("Outcome: " + ", ".join(f"{count} {VERDICTS.get(name, name)}" for name, count in sorted(counts.items())))
     rejected = [row for row in rows if row[0] == "abgelehnt"]
     for _, orders_id, _, meldungen in rejected[:20]:
         reasons = "; ".join(m.render("de") for m in load_messages(meldungen) if m.is_error)

@@ -1,7 +1,7 @@
 """Event trigger that watches HCS for printed delivery notes the bridge has not handled yet.
 
 It runs in Airflow's triggerer as the watcher of the asset ``hcs_lieferscheine`` and polls
-HCS every few seconds. Each time the highest unhandled delivery note id grows, it yields an
+HCS every few seconds. Each time the highest unhandled delivery note id changes, it yields an
 event. The asset event starts the DAG ``hcs_delivery_realtime``, which writes the status and
 pushes the stock of those articles at once.
 """
@@ -13,6 +13,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
+
+# Seconds after which delivery notes that are still unhandled produce another event.
+REFIRE_SECONDS = 120.0
 
 
 class HcsDeliveryNoteTrigger(BaseEventTrigger):
@@ -35,6 +38,8 @@ class HcsDeliveryNoteTrigger(BaseEventTrigger):
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         last_fired = 0
+        fired_at = 0.0
+        loop = asyncio.get_running_loop()
         while True:
             try:
                 count, highest = await asyncio.to_thread(self._poll)
@@ -44,9 +49,12 @@ class HcsDeliveryNoteTrigger(BaseEventTrigger):
                                  type(exc).__name__, str(exc)[:300], self.poke_interval * 6)
                 await asyncio.sleep(self.poke_interval * 6)
                 continue
-            if count and highest > last_fired:
+            # Fire for a new highest id, also a lower one (HCS restored or reset), and fire again
+            # for notes still unhandled after REFIRE_SECONDS (the run that took them failed).
+            stale = loop.time() - fired_at >= REFIRE_SECONDS
+            if count and (highest != last_fired or stale):
                 self.log.info("Found %d unhandled delivery notes up to beleg_id %d", count, highest)
-                last_fired = highest
+                last_fired, fired_at = highest, loop.time()
                 yield TriggerEvent({"beleg_id": highest, "pending": count})
             await asyncio.sleep(self.poke_interval)
 
