@@ -70,6 +70,7 @@ def test_dag_folder_parses_without_database(parsed):
     assert parsed["import_errors"] == {}
     assert parsed["dag_ids"] == [
         "gambio_order_import", "hcs_delivery_realtime", "hcs_status_writeback", "hcs_stock_sync", "webshop_reports",
+        "webshop_spezialliste",
     ]
 
 
