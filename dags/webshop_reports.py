@@ -50,8 +50,9 @@ RECENT_RUNS_SHOWN = 5
     default_args={"owner": "datenteam", "on_failure_callback": notify_task_failure},
     params={
         "lauf_id": Param(
-            "",
-            type="string",
+            None,
+            # Nullable: the Airflow 3.3 trigger form treats an empty non-null string as missing.
+            type=["null", "string"],
             maxLength=250,
             title="Lauf-ID des Imports",
             description=(

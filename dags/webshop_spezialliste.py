@@ -78,24 +78,24 @@ HCS_STATES = ["nicht_importiert", "importiert", "geliefert", "berechnet"]
             "(oder heute, wenn nur „Kaufdatum von“ gesetzt ist).",
         ),
         "marktplaetze": Param(
-            [],
-            type="array",
+            None,
+            type=["null", "array"],
             items={"type": "string", "enum": MARKETPLACES},
             title="Marktplätze",
             description="Nur Bestellungen dieser Marktplätze (shop = direkt im Shop, hitmeister = Kaufland). "
             "Leer lassen: alle.",
         ),
         "gambio_status": Param(
-            [],
-            type="array",
+            None,
+            type=["null", "array"],
             items={"type": "integer"},
             title="Gambio-Status",
             description="Nur Bestellungen mit diesen Gambio-Status-IDs (zum Beispiel 3 für „Versendet“). "
             "Leer lassen: alle.",
         ),
         "hcs_status": Param(
-            [],
-            type="array",
+            None,
+            type=["null", "array"],
             items={"type": "string", "enum": HCS_STATES},
             title="HCS-Stand",
             description="nicht_importiert: kein HCS-Auftrag; importiert: Auftrag ohne Lieferschein und Rechnung; "
@@ -103,16 +103,16 @@ HCS_STATES = ["nicht_importiert", "importiert", "geliefert", "berechnet"]
             "Leer lassen: alle.",
         ),
         "artikelnummern": Param(
-            "",
-            type="string",
+            None,
+            type=["null", "string"],
             maxLength=2000,
             title="Artikelnummern",
             description="Bestellungen mit mindestens einer dieser Artikelnummern: kommagetrennte Liste "
             "genauer Nummern (TEE-100, TEE-200) oder ein Muster mit * als Platzhalter (TEE-*).",
         ),
         "kunde": Param(
-            "",
-            type="string",
+            None,
+            type=["null", "string"],
             maxLength=100,
             title="Kunde",
             description="Text, der im Namen, in der Firma, in der E-Mail-Adresse oder im Ort vorkommt "
@@ -147,8 +147,8 @@ HCS_STATES = ["nicht_importiert", "importiert", "geliefert", "berechnet"]
             "(mit Positionen als ZIP-Datei).",
         ),
         "empfaenger": Param(
-            [],
-            type="array",
+            None,
+            type=["null", "array"],
             items={"type": "string"},
             title="Empfänger",
             description="E-Mail-Adressen, eine je Zeile. Leer lassen: die eingestellten Empfänger "

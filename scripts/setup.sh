@@ -12,6 +12,8 @@ apt_packages=(
     mariadb-server mariadb-client
     unixodbc unixodbc-dev libsqliteodbc odbc-mariadb
     libmariadb-dev pkg-config gcc
+    # Headless browser and fonts for the UI test (tests/test_ui_e2e.py) and its screenshots.
+    chromium fonts-dejavu-core fonts-liberation
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -109,11 +109,14 @@ def test_param_types_and_defaults(parsed):
     assert params["gambio_status"]["items"] == {"type": "integer"}
     assert params["betrag_von"]["type"] == ["null", "number"]
     assert params["format"]["enum"] == ["xlsx", "csv"]
+    # Every optional field is nullable: the trigger form treats an empty non-null field as missing.
+    assert params["artikelnummern"]["type"] == ["null", "string"]
+    assert params["marktplaetze"]["type"] == ["null", "array"]
     defaults = {key: param["default"] for key, param in params.items()}
     assert defaults == {
-        "datum_von": None, "datum_bis": None, "marktplaetze": [], "gambio_status": [], "hcs_status": [],
-        "artikelnummern": "", "kunde": "", "betrag_von": None, "betrag_bis": None, "mit_positionen": False,
-        "format": "xlsx", "empfaenger": [],
+        "datum_von": None, "datum_bis": None, "marktplaetze": None, "gambio_status": None, "hcs_status": None,
+        "artikelnummern": None, "kunde": None, "betrag_von": None, "betrag_bis": None, "mit_positionen": False,
+        "format": "xlsx", "empfaenger": None,
     }
 
 
