@@ -60,7 +60,7 @@ SCHEDULE = os.environ.get("GAMBIO_HCS_IMPORT_SCHEDULE", "*/10 * * * *")
     doc_md=__doc__,
     default_args={
         "owner": "datenteam",
-        # Retries cover lost connections; bad order data never fails a task.
+        # Retries cover lost connections. Bad order data sets the order aside instead of failing the task.
         "retries": 2,
         "retry_delay": timedelta(minutes=1),
         "execution_timeout": timedelta(hours=2),

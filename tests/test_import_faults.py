@@ -134,8 +134,8 @@ def test_crash_between_history_and_status(shop, tmp_path, validator, engine):
         cursor.execute(f"ALTER TABLE {table} ENGINE={engine}")
     gambio.commit()
 
-    # A site override whose status statement fails stands in for a crash right after the
-    # history rows were written.
+    # A site override whose status statement fails simulates a crash right after the history
+    # rows were written.
     override = tmp_path / "override"
     (override / "gambio").mkdir(parents=True)
     (override / "gambio" / "handover_status.sql").write_text("UPDATE no_such_table SET x = 1")
@@ -185,7 +185,7 @@ def test_overlapping_runs_create_no_duplicate(shop, tmp_path, validator, mariadb
     assert int(hcs_rows(hcs, "SELECT COUNT(*) FROM kunden")[0][0]) == 35
 
 
-def test_rerun_of_same_run_id_keeps_one_protocol_row(shop, tmp_path, validator):
+def test_same_run_id_one_protocol_row(shop, tmp_path, validator):
     gambio, hcs = shop
 
     run(gambio, hcs, tmp_path, validator, "lauf-1")

@@ -150,7 +150,7 @@ def airflow_environment(config: StackConfig, hcs_target: str = "sqlite") -> dict
     return {
         "AIRFLOW_HOME": str(config.airflow_home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
-        # The bridge is an installed package; pointing Airflow's plugin loader at plugins/ would
+        # The bridge is an installed package. Pointing Airflow's plugin loader at plugins/ would
         # make it import every module of the package as a separate plugin file.
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(config.airflow_home / "plugins"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
