@@ -12,6 +12,8 @@ apt_packages=(
     mariadb-server mariadb-client
     unixodbc unixodbc-dev libsqliteodbc odbc-mariadb
     libmariadb-dev pkg-config gcc
+    # Metadata database and Celery broker of the CeleryExecutor check (scripts/celery_stack.sh).
+    postgresql redis-server
     # Headless browser and fonts for the UI test (tests/test_ui_e2e.py) and its screenshots.
     chromium fonts-dejavu-core fonts-liberation
 )
