@@ -19,23 +19,15 @@ import pytest
 
 from gambio_hcs_bridge.demo.gambio_schema import create_gambio_schema
 from gambio_hcs_bridge.devstack.celery_stack import IMPORT_DAG, CeleryStack, celery_stack_ports
-from gambio_hcs_bridge.devstack.config import GAMBIO_DATABASE, hcs_sqlite_connection, odbc_connection_string, stack_config
+from gambio_hcs_bridge.devstack.config import GAMBIO_DATABASE, hcs_sqlite_connection, odbc_connection_string
 from gambio_hcs_bridge.devstack.mariadb import LocalMariaDB
-from gambio_hcs_bridge.devstack.process import free_port, port_open
+from gambio_hcs_bridge.devstack.process import port_open
 from gambio_hcs_bridge.hcs_schema import create_hcs_schema
 from gambio_hcs_bridge.odbc import prepare_hcs_connection
 from gambio_hcs_bridge.statuses import DEFAULT_STATUS_NAMES, ensure_statuses
 from shopdata import Order, add_articles, add_order, gambio_rows, hcs_rows
+from stack_env import point_stack_at
 
-PORT_VARIABLES = (
-    "GAMBIO_HCS_MARIADB_PORT",
-    "GAMBIO_HCS_SMTP_PORT",
-    "GAMBIO_HCS_API_PORT",
-    "GAMBIO_HCS_WORKER_LOG_PORT",
-    "GAMBIO_HCS_TRIGGER_LOG_PORT",
-    "GAMBIO_HCS_POSTGRES_PORT",
-    "GAMBIO_HCS_REDIS_PORT",
-)
 ORDER_IDS = (901, 902, 903)
 IMPORT_TASKS = ("extract_orders", "validate_orders", "load_orders", "mark_handed_over")
 
@@ -67,13 +59,7 @@ def topology(monkeypatch):
     # server runs as the OS user postgres, which must reach its data folder.
     root = Path(tempfile.mkdtemp(prefix="gambio-hcs-celery-"))
     root.chmod(0o755)
-    monkeypatch.setenv("GAMBIO_HCS_STATE_DIR", str(root / "state"))
-    ports: set[int] = set()
-    while len(ports) < len(PORT_VARIABLES):
-        ports.add(free_port())
-    for variable, port in zip(PORT_VARIABLES, sorted(ports)):
-        monkeypatch.setenv(variable, str(port))
-    config = stack_config()
+    config = point_stack_at(monkeypatch, root / "state", ("GAMBIO_HCS_POSTGRES_PORT", "GAMBIO_HCS_REDIS_PORT"))
 
     server = LocalMariaDB(config.mariadb_dir, config.mariadb_port, config.mariadb_root_password())
     stack = CeleryStack(config, celery_stack_ports())

@@ -24,18 +24,11 @@ import pytest
 
 from gambio_hcs_bridge.devstack import commands
 from gambio_hcs_bridge.devstack.airflow_standalone import AirflowStandalone
-from gambio_hcs_bridge.devstack.config import stack_config
 from gambio_hcs_bridge.devstack.mailsink import MailSink, daemon_pid, start_daemon, stop_daemon
 from gambio_hcs_bridge.devstack.mariadb import LocalMariaDB
 from gambio_hcs_bridge.devstack.process import free_port, port_open, process_alive, read_pid
+from stack_env import point_stack_at
 
-PORT_VARIABLES = (
-    "GAMBIO_HCS_MARIADB_PORT",
-    "GAMBIO_HCS_SMTP_PORT",
-    "GAMBIO_HCS_API_PORT",
-    "GAMBIO_HCS_WORKER_LOG_PORT",
-    "GAMBIO_HCS_TRIGGER_LOG_PORT",
-)
 
 
 def _require_mariadb() -> None:
@@ -47,22 +40,10 @@ def _require_mariadb() -> None:
     pytest.skip(reason)
 
 
-def _distinct_free_ports(count: int) -> list[int]:
-    ports: list[int] = []
-    while len(ports) < count:
-        port = free_port()
-        if port not in ports:
-            ports.append(port)
-    return ports
-
-
 @pytest.fixture
 def stack_env(tmp_path, monkeypatch):
     """Point the stack configuration at a temporary state folder and free loopback ports."""
-    monkeypatch.setenv("GAMBIO_HCS_STATE_DIR", str(tmp_path / "state"))
-    for variable, port in zip(PORT_VARIABLES, _distinct_free_ports(len(PORT_VARIABLES))):
-        monkeypatch.setenv(variable, str(port))
-    return stack_config()
+    return point_stack_at(monkeypatch, tmp_path / "state")
 
 
 def _send(port: int, subject: str, body: str = "Hallo") -> None:

@@ -17,9 +17,8 @@ import pytest
 
 from gambio_hcs_bridge.demo.gambio_schema import create_gambio_schema
 from gambio_hcs_bridge.devstack.airflow_standalone import AirflowStandalone
-from gambio_hcs_bridge.devstack.config import GAMBIO_DATABASE, hcs_sqlite_connection, odbc_connection_string, stack_config
+from gambio_hcs_bridge.devstack.config import GAMBIO_DATABASE, hcs_sqlite_connection, odbc_connection_string
 from gambio_hcs_bridge.devstack.mariadb import LocalMariaDB
-from gambio_hcs_bridge.devstack.process import free_port
 from gambio_hcs_bridge.hcs_schema import create_hcs_schema
 from gambio_hcs_bridge.hcs_user import find_auftrag_nr, print_document
 from gambio_hcs_bridge.importer.pipeline import run_import
@@ -28,29 +27,17 @@ from gambio_hcs_bridge.odbc import prepare_hcs_connection
 from gambio_hcs_bridge.settings import parse_settings
 from gambio_hcs_bridge.statuses import DEFAULT_STATUS_NAMES, ensure_statuses
 from shopdata import Order, add_articles, add_order, gambio_rows
+from stack_env import point_stack_at
 
-PORT_VARIABLES = (
-    "GAMBIO_HCS_MARIADB_PORT",
-    "GAMBIO_HCS_SMTP_PORT",
-    "GAMBIO_HCS_API_PORT",
-    "GAMBIO_HCS_WORKER_LOG_PORT",
-    "GAMBIO_HCS_TRIGGER_LOG_PORT",
-)
 SHIPPED = 3
 WAIT_SECONDS = 240
 
 
 @pytest.fixture
 def stack(tmp_path, monkeypatch):
-    monkeypatch.setenv("GAMBIO_HCS_STATE_DIR", str(tmp_path / "state"))
-    ports: set[int] = set()
-    while len(ports) < len(PORT_VARIABLES):
-        ports.add(free_port())
-    for variable, port in zip(PORT_VARIABLES, sorted(ports)):
-        monkeypatch.setenv(variable, str(port))
+    config = point_stack_at(monkeypatch, tmp_path / "state")
     # A fast watcher keeps the test short; the DAG file reads it while being parsed.
     monkeypatch.setenv("GAMBIO_HCS_WATCH_SECONDS", "2")
-    config = stack_config()
 
     server = LocalMariaDB(config.mariadb_dir, config.mariadb_port, config.mariadb_root_password())
     server.start()

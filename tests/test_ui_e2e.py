@@ -33,16 +33,15 @@ from gambio_hcs_bridge.devstack.config import (
     REPO_ROOT,
     hcs_sqlite_connection,
     odbc_connection_string,
-    stack_config,
 )
 from gambio_hcs_bridge.devstack.mailsink import MailSink
 from gambio_hcs_bridge.devstack.mariadb import LocalMariaDB
-from gambio_hcs_bridge.devstack.process import free_port
 from gambio_hcs_bridge.hcs_schema import create_hcs_schema
 from gambio_hcs_bridge.hcs_user import seed_articles_from_gambio
 from gambio_hcs_bridge.odbc import prepare_hcs_connection
 from gambio_hcs_bridge.statuses import DEFAULT_STATUS_NAMES, ensure_statuses
 from shopdata import gambio_rows
+from stack_env import point_stack_at
 
 DAG_ID = "webshop_spezialliste"
 DAG_FILE = REPO_ROOT / "dags" / f"{DAG_ID}.py"
@@ -51,13 +50,6 @@ ARTIFACTS = REPO_ROOT / "test-artifacts"
 FORM_SCREENSHOT = ARTIFACTS / "spezialliste_trigger_form.png"
 FAILURE_SCREENSHOT = ARTIFACTS / "spezialliste_failure.png"
 
-PORT_VARIABLES = (
-    "GAMBIO_HCS_MARIADB_PORT",
-    "GAMBIO_HCS_SMTP_PORT",
-    "GAMBIO_HCS_API_PORT",
-    "GAMBIO_HCS_WORKER_LOG_PORT",
-    "GAMBIO_HCS_TRIGGER_LOG_PORT",
-)
 # Flags that keep Chromium off every network but loopback: no update checks, sync, field trials
 # or QUIC. --no-sandbox because the tests run as root.
 CHROMIUM_ARGS = [
@@ -81,13 +73,7 @@ ELEMENT_TIMEOUT_MS = 30_000
 @pytest.fixture
 def stack(tmp_path, monkeypatch):
     """MariaDB, the mail sink and (not yet started) Airflow of a stack in ``tmp_path``."""
-    monkeypatch.setenv("GAMBIO_HCS_STATE_DIR", str(tmp_path / "state"))
-    ports: set[int] = set()
-    while len(ports) < len(PORT_VARIABLES):
-        ports.add(free_port())
-    for variable, port in zip(PORT_VARIABLES, sorted(ports)):
-        monkeypatch.setenv(variable, str(port))
-    config = stack_config()
+    config = point_stack_at(monkeypatch, tmp_path / "state")
 
     server = LocalMariaDB(config.mariadb_dir, config.mariadb_port, config.mariadb_root_password())
     sink = MailSink(config.smtp_port, tmp_path / "mail")
