@@ -1,4 +1,4 @@
-"""Settings every pyodbc connection to HCS gets, whoever opens it."""
+"""Connection settings that every pyodbc connection to HCS gets, from hooks, tools and tests alike."""
 
 from __future__ import annotations
 

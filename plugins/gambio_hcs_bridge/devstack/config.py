@@ -1,4 +1,4 @@
-"""Where the local stack keeps its data and which loopback ports it uses.
+"""Data folder, loopback ports and Airflow environment of the local stack.
 
 Everything lives in one ignored project folder (``.local`` by default, or
 ``GAMBIO_HCS_STATE_DIR``). Ports can be moved with the environment variables named below.

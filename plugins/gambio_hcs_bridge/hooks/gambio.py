@@ -8,7 +8,7 @@ from airflow.providers.mysql.hooks.mysql import MySqlHook
 class GambioHook(MySqlHook):
     """MySqlHook whose sessions read and write utf8mb4 and use strict SQL mode.
 
-    The shop itself connects with an empty sql_mode; the bridge's own session is strict so a
+    The shop itself connects with an empty sql_mode. The bridge's own session is strict, so a
     value that does not fit raises instead of being cut silently. The charset is utf8mb4 so
     reading a table that holds 4-byte characters never fails.
     """

@@ -2,9 +2,9 @@
 
 A scheduled run takes every order in a paid status. A run with a window (backfill or
 trigger-form dates) re-examines the orders purchased in that window that are paid or
-handed over. Orders HCS already has are not extracted again; they are listed as present,
-and those still in a paid status are marked as handed over later (recovery after a crash
-between the HCS commit and the Gambio status write).
+handed over. Orders HCS already has are not extracted again but listed as present. Those
+still in a paid status are marked as handed over later, which recovers from a crash between
+the HCS commit and the Gambio status write.
 """
 
 from __future__ import annotations
