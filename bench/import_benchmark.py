@@ -354,7 +354,7 @@ def pipeline_child(spec_path: str, result_path: str) -> None:
     from gambio_hcs_bridge.importer.extract import extract_orders
     from gambio_hcs_bridge.importer.load import load_orders
     from gambio_hcs_bridge.importer.mark import mark_handed_over
-    from gambio_hcs_bridge.importer.pipeline import resolve_import_statuses, validate_orders
+    from gambio_hcs_bridge.importer.pipeline import resolve_import_statuses, validate_orders, validate_workers
     from gambio_hcs_bridge.importer.runfiles import RunStore
     from gambio_hcs_bridge.importer.validate import OrderValidator, ValidationRules
     from gambio_hcs_bridge.settings import parse_settings
@@ -374,10 +374,18 @@ def pipeline_child(spec_path: str, result_path: str) -> None:
     store = RunStore(spec["work_dir"], "bench", spec["run_id"])
     baseline_kb = _status_kb("VmHWM")
     clock = StageClock()
+    profiler = None
+    if spec.get("profile"):
+        import cProfile
+
+        Path(spec["profile"]).parent.mkdir(parents=True, exist_ok=True)
+        profiler = cProfile.Profile()
+        profiler.enable()
 
     with clock.stage("extract"):
         settings = parse_settings({"status_paid": spec["paid_status_id"],
-                                   "status_handed_over": spec["handed_over_status_id"]})
+                                   "status_handed_over": spec["handed_over_status_id"],
+                                   "validate_workers": spec.get("validate_workers", 0)})
         statuses = resolve_import_statuses(gambio, settings)
         now = datetime.now(settings.tz).replace(tzinfo=None, microsecond=0)
         extracted = extract_orders(
@@ -399,8 +407,13 @@ def pipeline_child(spec_path: str, result_path: str) -> None:
             language=settings.language, override_dir=settings.sql_override_dir,
         )
 
-    # ru_maxrss is in KiB on Linux.
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(spec["profile"])
+
+    # ru_maxrss is in KiB on Linux; for the children it is the largest validate worker.
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     gambio.close()
     hcs.close()
     result = {
@@ -412,9 +425,11 @@ def pipeline_child(spec_path: str, result_path: str) -> None:
         "detail": rounded(calls.seconds),
         "detail_missing": calls.missing,
         "peak_rss_mb": round(peak_kb / 1024, 1),
+        "peak_rss_worker_mb": round(workers_kb / 1024, 1) if workers_kb else None,
         "baseline_rss_mb": round(baseline_kb / 1024, 1),
         "settings": {"extract_chunk_size": settings.extract_chunk_size,
-                     "load_batch_size": settings.load_batch_size},
+                     "load_batch_size": settings.load_batch_size,
+                     "validate_workers": validate_workers(settings)},
     }
     Path(result_path).write_text(json.dumps(result))
 
@@ -702,7 +717,7 @@ def bench_size(server: LocalMariaDB, size: int, options, work_dir: Path) -> dict
           f"{shop['order_lines']} lines) in {shop['generate_seconds']} s", flush=True)
 
     results = {}
-    for contender in CONTENDERS:
+    for contender in options.contenders:
         restore_shop(server, state)
         name = f"hcs_{size}_{contender}"
         connection = create_hcs_database(server, options.hcs, work_dir, name, database)
@@ -713,6 +728,8 @@ def bench_size(server: LocalMariaDB, size: int, options, work_dir: Path) -> dict
                 "port": server.port, "password": server.root_password, "database": database,
                 "hcs_connection": connection, "work_dir": str(work_dir / "runs"), "run_id": run_id,
                 "paid_status_id": state.paid_status_id, "handed_over_status_id": state.handed_over_status_id,
+                "profile": str(options.profile.resolve() / f"pipeline_{size}.prof") if options.profile else None,
+                "validate_workers": options.validate_workers,
             }
             result = run_pipeline_child(spec, work_dir, options.child_timeout)
             result["sampled"] = False
@@ -734,6 +751,8 @@ def bench_size(server: LocalMariaDB, size: int, options, work_dir: Path) -> dict
 
 def contender_ratios(results: dict) -> dict:
     def ratio(a: str, b: str):
+        if a not in results or b not in results:
+            return None
         low = results[b]["orders_per_second"]
         high = results[a]["orders_per_second"]
         return round(high / low, 2) if low and high else None
@@ -742,8 +761,14 @@ def contender_ratios(results: dict) -> dict:
 
 
 def rss_comparison(sizes: list[dict]) -> dict | None:
-    """Compare the pipeline's peak RSS at the largest size with 10,000 orders (or the smallest size)."""
-    rss = {entry["size"]: entry["contenders"]["pipeline"]["peak_rss_mb"] for entry in sizes}
+    """Compare the pipeline's peak RSS at the largest size with 10,000 orders (or the smallest size).
+
+    The figure per size is that of the pipeline's largest process: the task process or a
+    validate worker, whichever peaked higher.
+    """
+    rss = {entry["size"]: max(entry["contenders"]["pipeline"]["peak_rss_mb"],
+                              entry["contenders"]["pipeline"]["peak_rss_worker_mb"] or 0)
+           for entry in sizes if "pipeline" in entry["contenders"]}
     if len(rss) < 2:
         return None
     high = max(rss)
@@ -796,22 +821,30 @@ def print_size(entry: dict) -> None:
         stages = " · ".join(f"{stage} {seconds:.2f}" for stage, seconds in result["stages"].items())
         print(f"  {name:<10} {result['orders']:>7} {sum(result['hcs'].values()):>9} {result['seconds']:>9.2f} "
               f"{result['orders_per_second'] or 0:>9.1f}  {stages}")
-    naive = entry["contenders"]["naive"]
-    if naive["sampled"]:
+    naive = entry["contenders"].get("naive")
+    if naive and naive["sampled"]:
         estimate = naive["paid_orders"] / naive["orders_per_second"] if naive["orders_per_second"] else 0
         print(f"  naive was SAMPLED: {naive['orders']} of {naive['paid_orders']} paid orders; its rate is "
               f"extrapolated (estimate for all: {estimate:.1f} s)")
-    pipeline = entry["contenders"]["pipeline"]
+    pipeline = entry["contenders"].get("pipeline")
+    if pipeline is None:
+        return
     detail = " · ".join(f"{label} {seconds:.2f}" for label, seconds in pipeline["detail"].items())
     print(f"  pipeline detail (s): {detail}")
     if pipeline["detail_missing"]:
         print(f"  pipeline detail lacks {', '.join(pipeline['detail_missing'])}: not found in the importer")
     load = pipeline["summary"]["load"]
-    print(f"  pipeline: {load['imported']} imported, {load['rejected']} set aside; peak RSS "
-          f"{pipeline['peak_rss_mb']} MB (after imports: {pipeline['baseline_rss_mb']} MB)")
+    workers = pipeline["settings"]["validate_workers"]
+    worker_rss = f", largest validate worker {pipeline['peak_rss_worker_mb']} MB" if pipeline["peak_rss_worker_mb"] else ""
+    print(f"  pipeline: {load['imported']} imported, {load['rejected']} set aside; {workers} validate "
+          f"process(es); peak RSS {pipeline['peak_rss_mb']} MB (after imports: {pipeline['baseline_rss_mb']} MB)"
+          f"{worker_rss}")
     for key, label in (("pipeline_vs_naive", "pipeline ÷ naive"), ("pipeline_vs_raw", "pipeline ÷ raw copy")):
         value = entry["ratios"][key]
-        verdict = "met" if value is not None and value >= TARGETS[key] else "MISSED"
+        if value is None:
+            print(f"  {label}: not measured (a contender did not run)")
+            continue
+        verdict = "met" if value >= TARGETS[key] else "MISSED"
         print(f"  {label}: {value}× (target ≥ {TARGETS[key]}×: {verdict})")
 
 
@@ -849,6 +882,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--work-dir", type=Path,
                         help="folder for the MariaDB data, HCS files and run files; kept afterwards "
                              "(default: a temporary folder, deleted afterwards)")
+    parser.add_argument("--contenders", nargs="+", choices=CONTENDERS, default=list(CONTENDERS),
+                        help="run only these contenders (default: all three; a ratio needs both of its contenders)")
+    parser.add_argument("--validate-workers", type=int, default=0,
+                        help="the pipeline's validate_workers setting (default 0: usable CPUs, at most 4); "
+                             "with 1, the detail timers also cover build_order and Great Expectations")
+    parser.add_argument("--profile", type=Path,
+                        help="write cProfile statistics of the pipeline child to this folder, one file per "
+                             "size (profiling slows the pipeline down; its figures are then not comparable)")
     parser.add_argument("--child-timeout", type=float, default=DEFAULT_CHILD_TIMEOUT,
                         help=f"seconds the pipeline child of one size may take (default {DEFAULT_CHILD_TIMEOUT})")
     options = parser.parse_args(argv)
@@ -875,7 +916,7 @@ def run_benchmark(options: argparse.Namespace, work_dir: Path) -> dict:
     server = start_server(work_dir)
     try:
         sizes = [bench_size(server, size, options, work_dir) for size in options.sizes]
-        first_hcs = sizes[0]["contenders"]["raw_copy"]
+        first_hcs = next(iter(sizes[0]["contenders"].values()))
         probe = hcs_sqlite_connection(Path(first_hcs["hcs_database"])) if options.hcs == "sqlite" else (
             hcs_mariadb_connection(server.port, server.root_password, first_hcs["hcs_database"]))
         env = environment(server, probe)
@@ -883,7 +924,8 @@ def run_benchmark(options: argparse.Namespace, work_dir: Path) -> dict:
         server.stop()
     return {
         "environment": env,
-        "options": {"sizes": options.sizes, "hcs": options.hcs, "naive_limit": options.naive_limit,
+        "options": {"sizes": options.sizes, "contenders": options.contenders, "hcs": options.hcs,
+                    "validate_workers": options.validate_workers, "naive_limit": options.naive_limit,
                     "seed": options.seed, "raw_chunk_orders": RAW_CHUNK_ORDERS},
         "targets": TARGETS,
         "sizes": sizes,

@@ -170,6 +170,25 @@ def test_import_run_then_protocol_mail(airflow_home, stack, mail_sink):
 
 @pytest.mark.airflow
 @pytest.mark.slow
+def test_validate_task_forks_workers_inside_airflow(airflow_home, stack, monkeypatch):
+    gambio, hcs, _ = stack
+    settings = json.loads(os.environ["AIRFLOW_VAR_GAMBIO_HCS_BRIDGE"])
+    monkeypatch.setenv("AIRFLOW_VAR_GAMBIO_HCS_BRIDGE",
+                       json.dumps({**settings, "extract_chunk_size": 1, "validate_workers": 2}))
+    for orders_id in (611, 612, 614):
+        add_order(gambio, Order(orders_id))
+    add_order(gambio, Order(613, lines=[Line(model="GIBT-ES-NICHT")]))
+
+    result = run_dag_test(airflow_home, IMPORT_DAG_FILE, "gambio_order_import", {})
+
+    assert result["state"] == "success", result
+    assert dict(gambio_rows(gambio, "SELECT orders_id, orders_status FROM orders")) == {
+        611: HANDED_OVER, 612: HANDED_OVER, 613: PAID, 614: HANDED_OVER,
+    }
+
+
+@pytest.mark.airflow
+@pytest.mark.slow
 def test_quiet_run_skips_protocol(airflow_home, stack):
     result = run_dag_test(airflow_home, IMPORT_DAG_FILE, "gambio_order_import", {})
 

@@ -13,7 +13,7 @@ from gambio_hcs_bridge.importer.money import net_from_gross, split_proportionall
 from gambio_hcs_bridge.importer.text import clean_text, repair_double_encoding
 from gambio_hcs_bridge.importer.transform import _street_lines, shop_local, to_utc
 from gambio_hcs_bridge.settings import SettingsError, parse_settings
-from gambio_hcs_bridge.sql import to_qmark
+from gambio_hcs_bridge.sql import qmark_picker, to_qmark
 
 BERLIN = ZoneInfo("Europe/Berlin")
 UTC = ZoneInfo("UTC")
@@ -135,3 +135,18 @@ def test_qmark_injection_stays_a_value():
     sql, values = to_qmark("SELECT 1 FROM kunden WHERE email = :email", {"email": "x' OR '1'='1"})
     assert sql == "SELECT 1 FROM kunden WHERE email = ?"
     assert values == ("x' OR '1'='1",)
+
+
+def test_qmark_picker_follows_the_statement_order():
+    sql, pick = qmark_picker("INSERT INTO t (b, a) VALUES (:b, :a)", ("a", "b", "c"))
+    assert (sql, pick((1, 2, 3))) == ("INSERT INTO t (b, a) VALUES (?, ?)", (2, 1))
+
+
+def test_qmark_picker_single_parameter_gives_a_tuple():
+    _, pick = qmark_picker("DELETE FROM t WHERE a = :a", ("a", "b"))
+    assert pick((7, 8)) == (7,)
+
+
+def test_qmark_picker_unknown_parameter_named():
+    with pytest.raises(KeyError, match=":d has no value"):
+        qmark_picker("INSERT INTO t (d) VALUES (:d)", ("a", "b"))

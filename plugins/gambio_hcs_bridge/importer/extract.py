@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from gambio_hcs_bridge.importer.money import cents, to_decimal
 from gambio_hcs_bridge.importer.runfiles import RunStore
-from gambio_hcs_bridge.importer.transform import order_fingerprint, shop_local
+from gambio_hcs_bridge.importer.transform import line_sku, order_fingerprint, shop_local
 from gambio_hcs_bridge.sql import load_sql, to_qmark
 
 log = logging.getLogger(__name__)
@@ -122,10 +122,15 @@ def extract_orders(
     summary.to_import = len(to_import)
 
     store.reset_stage("extract")
+    skus: set[str] = set()
     for number, chunk_ids in enumerate(_batches(to_import, chunk_size), start=1):
-        store.write_chunk("extract", number, fetch_order_rows(gambio_conn, chunk_ids, override_dir))
+        rows = fetch_order_rows(gambio_conn, chunk_ids, override_dir)
+        skus.update(line_sku(line)[0] for line in rows["lines"])
+        store.write_chunk("extract", number, rows)
         summary.chunks = number
     store.write_json("extract/present.json", present)
+    # The validate task looks these up in HCS once, before it spreads the chunks over processes.
+    store.write_json("extract/skus.json", sorted(sku for sku in skus if sku))
 
     now = now or datetime.now(tz).replace(tzinfo=None)
     grown = detect_grown_orders(

@@ -19,10 +19,16 @@ import pyodbc
 
 from gambio_hcs_bridge.hcs_numbers import allocate_numbers
 from gambio_hcs_bridge.importer.extract import hcs_orders_for
+from gambio_hcs_bridge.importer.records import (
+    AUFTRAGSDATUM,
+    HEADER_FIELDS,
+    KUNDE_FIELDS,
+    POSITION_FIELDS,
+    LoadOrder,
+)
 from gambio_hcs_bridge.importer.runfiles import RunStore
-from gambio_hcs_bridge.importer.transform import ImportOrder
 from gambio_hcs_bridge.messages import Message, dump_messages, message
-from gambio_hcs_bridge.sql import load_sql, qmark_batch, to_qmark
+from gambio_hcs_bridge.sql import load_sql, qmark_picker, to_qmark
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +39,19 @@ GROWN = "gewachsen"
 
 # SQLSTATE class 08 is a connection problem: retrying later can succeed, so it is raised.
 _CONNECTION_SQLSTATES = ("08",)
+
+# Layout of the rows each bulk INSERT receives; the statements may name them in any order.
+CUSTOMER_ROW = ("kunden_nr", "suchschluessel", "angelegt_am") + KUNDE_FIELDS
+HEADER_ROW = ("auftrag_nr", "kunden_nr", "importiert_am", "import_lauf") + HEADER_FIELDS
+POSITION_ROW = ("auftrag_nr", "pos_nr") + POSITION_FIELDS
+LOG_ROW = ("lauf_id", "shop_bestellnr", "ergebnis", "auftrag_nr", "marktplatz", "marktplatz_bestellnr", "kunde",
+           "summe_brutto", "meldungen", "protokolliert_am")
+_ROW_LAYOUTS = {
+    "kunde_anlegen": CUSTOMER_ROW,
+    "auftrag_anlegen": HEADER_ROW,
+    "position_anlegen": POSITION_ROW,
+    "protokoll_schreiben": LOG_ROW,
+}
 
 
 @dataclass
@@ -75,10 +94,11 @@ class HcsWriter:
                 "ablehnungen_frueher",
             )
         }
+        self._bulk = {name: qmark_picker(self._sql[name], layout) for name, layout in _ROW_LAYOUTS.items()}
 
     # -- orders -------------------------------------------------------------------------
 
-    def write_orders(self, orders: Sequence[ImportOrder], summary: LoadSummary) -> None:
+    def write_orders(self, orders: Sequence[LoadOrder], summary: LoadSummary) -> None:
         """Write ``orders``; fall back to one order per transaction when the batch fails."""
         if not orders:
             return
@@ -104,7 +124,7 @@ class HcsWriter:
             summary.present += 1
             summary.handover.append((order.orders_id, auftrag_nr))
 
-    def _write_batch(self, orders: Sequence[ImportOrder]):
+    def _write_batch(self, orders: Sequence[LoadOrder]):
         cursor = self.conn.cursor()
         existing = hcs_orders_for_cursor(self, [o.orders_id for o in orders])
         present = [(o, int(existing[o.orders_id]["auftrag_nr"])) for o in orders if o.orders_id in existing]
@@ -120,9 +140,15 @@ class HcsWriter:
         written = [(order, first + index) for index, order in enumerate(fresh)]
 
         header_rows, position_rows, log_rows = [], [], []
+        run_columns = (self.now, self.lauf_id)
         for order, auftrag_nr in written:
-            header_rows.append(self._header_row(order, auftrag_nr, customer_numbers[order.kunden_suchschluessel]))
-            position_rows.extend(self._position_rows(order, auftrag_nr))
+            header = order.header
+            if header[AUFTRAGSDATUM] is None:
+                header = header[:AUFTRAGSDATUM] + (self.now,) + header[AUFTRAGSDATUM + 1:]
+            header_rows.append((auftrag_nr, customer_numbers[order.kunden_suchschluessel]) + run_columns + header)
+            position_rows.extend(
+                (auftrag_nr, number) + position for number, position in enumerate(order.positions, start=1)
+            )
             log_rows.append(self._log_row(order, IMPORTED, auftrag_nr, order.warnings))
 
         self._executemany(cursor, "auftrag_anlegen", header_rows)
@@ -132,7 +158,7 @@ class HcsWriter:
         cursor.close()
         return written, present
 
-    def _customer_numbers(self, cursor, orders: Sequence[ImportOrder]) -> dict[str, int]:
+    def _customer_numbers(self, cursor, orders: Sequence[LoadOrder]) -> dict[str, int]:
         """Find or create the HCS customer of every order; one customer per search key."""
         keys = sorted({order.kunden_suchschluessel for order in orders})
         numbers: dict[str, int] = {}
@@ -148,75 +174,29 @@ class HcsWriter:
             rows = []
             for index, key in enumerate(missing):
                 numbers[key] = first + index
-                rows.append({"kunden_nr": first + index, "suchschluessel": key, "angelegt_am": self.now,
-                             **by_key[key].kunde})
+                rows.append((first + index, key, self.now) + by_key[key].kunde)
             self._executemany(cursor, "kunde_anlegen", rows)
         return numbers
 
-    def _header_row(self, order: ImportOrder, auftrag_nr: int, kunden_nr: int) -> dict:
-        delivery = order.lieferung
-        return {
-            "auftrag_nr": auftrag_nr,
-            "shop_bestellnr": order.orders_id,
-            "kunden_nr": kunden_nr,
-            "auftragsdatum": order.auftragsdatum or self.now,
-            "marktplatz": order.marktplatz,
-            "marktplatz_konto": order.marktplatz_konto,
-            "marktplatz_bestellnr": "\n".join(order.marktplatz_bestellnr),
-            "versand_durch_marktplatz": 1 if order.versand_durch_marktplatz else 0,
-            **{f"liefer_{key}": delivery[key] for key in
-               ("firma", "vorname", "nachname", "strasse", "adresszusatz", "plz", "ort", "land")},
-            "ustid": order.ustid,
-            "waehrung": order.waehrung,
-            "zahlungsart": order.zahlungsart,
-            "versandart": order.versandart,
-            "bemerkung": order.bemerkung,
-            "summe_netto": order.summe_netto,
-            "summe_mwst": order.summe_mwst,
-            "summe_brutto": order.summe_brutto,
-            "shop_positionen": order.shop_positionen,
-            "shop_fingerabdruck": order.fingerprint,
-            "importiert_am": self.now,
-            "import_lauf": self.lauf_id,
-        }
-
-    @staticmethod
-    def _position_rows(order: ImportOrder, auftrag_nr: int) -> list[dict]:
-        return [
-            {
-                "auftrag_nr": auftrag_nr,
-                "pos_nr": number,
-                "positionsart": p.positionsart,
-                "artikel_nr": p.artikel_nr,
-                "bezeichnung": p.bezeichnung,
-                "menge": p.menge,
-                "einzelpreis_brutto": p.einzelpreis_brutto,
-                "mwst_satz": p.mwst_satz,
-                "betrag_brutto": p.betrag_brutto,
-                "betrag_netto": p.betrag_netto,
-                "mwst_betrag": p.mwst_betrag,
-            }
-            for number, p in enumerate(order.positions, start=1)
-        ]
-
-    def _log_row(self, order: ImportOrder | None, ergebnis: str, auftrag_nr: int | None,
-                 messages: Iterable[Message], orders_id: int | None = None) -> dict:
-        return {
-            "lauf_id": self.lauf_id,
-            "shop_bestellnr": order.orders_id if order else orders_id,
-            "ergebnis": ergebnis,
-            "auftrag_nr": auftrag_nr,
-            "marktplatz": order.marktplatz if order else "",
-            "marktplatz_bestellnr": "\n".join(order.marktplatz_bestellnr) if order else "",
-            "kunde": order.kunde_anzeige if order else "",
-            "summe_brutto": order.summe_brutto if order else None,
-            "meldungen": dump_messages(messages),
-            "protokolliert_am": self.now,
-        }
+    def _log_row(self, order: LoadOrder | None, ergebnis: str, auftrag_nr: int | None,
+                 messages: Iterable[Message], orders_id: int | None = None) -> tuple:
+        """One import_protokoll row, laid out as LOG_ROW."""
+        return (
+            self.lauf_id,
+            order.orders_id if order else orders_id,
+            ergebnis,
+            auftrag_nr,
+            order.marktplatz if order else "",
+            order.marktplatz_bestellnr if order else "",
+            order.kunde_anzeige if order else "",
+            order.summe_brutto if order else None,
+            dump_messages(messages),
+            self.now,
+        )
 
     # -- outcomes other than "imported" ---------------------------------------------------
 
-    def record_rejected(self, orders: Sequence[ImportOrder], summary: LoadSummary) -> None:
+    def record_rejected(self, orders: Sequence[LoadOrder], summary: LoadSummary) -> None:
         """Record the set-aside orders with their reasons in one transaction."""
         if not orders:
             return
@@ -226,7 +206,7 @@ class HcsWriter:
         cursor.execute(sql, values)
         seen = {(int(orders_id), meldungen) for orders_id, meldungen in cursor.fetchall()}
         for order in orders:
-            row = self._log_row(order, REJECTED, None, order.messages)
+            row = dict(zip(LOG_ROW, self._log_row(order, REJECTED, None, order.messages)))
             self._replace_row(cursor, row)
             if (order.orders_id, row["meldungen"]) not in seen:
                 summary.rejected_new += 1
@@ -268,7 +248,8 @@ class HcsWriter:
                     "marktplatz_bestellnr": "\n".join(ids)[:1000],
                     "auftrag_nr": item["auftrag_nr"],
                 }))
-                row = self._log_row(None, GROWN, item["auftrag_nr"], [note], orders_id=item["orders_id"])
+                row = dict(zip(LOG_ROW, self._log_row(None, GROWN, item["auftrag_nr"], [note],
+                                                      orders_id=item["orders_id"])))
                 row["marktplatz_bestellnr"] = "\n".join(ids)[:1000]
                 self._replace_row(cursor, row)
                 self.conn.commit()
@@ -281,7 +262,7 @@ class HcsWriter:
             summary.grown += 1
             log.warning("Shop order %s changed after its import as HCS order %s", item["orders_id"], item["auftrag_nr"])
 
-    def _record_present_rows(self, cursor, items: Sequence[tuple[int, int, ImportOrder | None]]) -> None:
+    def _record_present_rows(self, cursor, items: Sequence[tuple[int, int, LoadOrder | None]]) -> None:
         already = self._recorded(cursor, [orders_id for orders_id, _, _ in items])
         rows = [
             self._log_row(order, PRESENT, auftrag_nr, [], orders_id=orders_id)
@@ -302,7 +283,7 @@ class HcsWriter:
             return  # this run imported the order already, and that verdict is kept
         cursor.execute(*to_qmark(self._sql["protokoll_schreiben"], row))
 
-    def _record_failure(self, order: ImportOrder, exc: pyodbc.Error, summary: LoadSummary) -> None:
+    def _record_failure(self, order: LoadOrder, exc: pyodbc.Error, summary: LoadSummary) -> None:
         """Record an order HCS refused: present if another writer got there first, else rejected."""
         existing = hcs_orders_for(self.conn, [order.orders_id], self.override_dir)
         if order.orders_id in existing:
@@ -314,15 +295,16 @@ class HcsWriter:
             summary.handover.append((order.orders_id, auftrag_nr))
             return
         log.error("HCS rejected shop order %s: %s", order.orders_id, _error_text(exc))
-        order.messages.append(message("hcs_write_failed", "auftraege", _error_text(exc)))
-        self.record_rejected([order], summary)
+        failure = message("hcs_write_failed", "auftraege", _error_text(exc))
+        self.record_rejected([order._replace(messages=order.messages + (failure,))], summary)
 
     # -- helpers ------------------------------------------------------------------------
 
-    def _executemany(self, cursor, name: str, rows: list[dict]) -> None:
+    def _executemany(self, cursor, name: str, rows: list[tuple]) -> None:
+        """Bulk INSERT of rows laid out as the statement's entry in _ROW_LAYOUTS."""
         if rows:
-            sql, values = qmark_batch(self._sql[name], rows)
-            cursor.executemany(sql, values)
+            sql, pick = self._bulk[name]
+            cursor.executemany(sql, list(map(pick, rows)))
 
     def _rollback(self) -> None:
         try:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import time
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from gambio_hcs_bridge.importer.extract import StatusIds, group_by_order
-from gambio_hcs_bridge.importer.runfiles import RunStore
+from gambio_hcs_bridge.importer.records import to_load_order
+from gambio_hcs_bridge.importer.runfiles import RunStore, chunk_number, read_chunk
 from gambio_hcs_bridge.importer.transform import build_order, line_sku
 from gambio_hcs_bridge.importer.validate import OrderValidator, ValidationRules
 from gambio_hcs_bridge.settings import Settings
@@ -61,53 +66,124 @@ def known_skus(hcs_conn, skus: Iterable[str], override_dir: str | None = None) -
 
 def validate_orders(hcs_conn, store: RunStore, settings: Settings,
                     validator: OrderValidator | None = None) -> ValidateSummary:
-    """Build the HCS orders of every extracted chunk, validate them and store the verdicts."""
+    """Build the HCS orders of every extracted chunk, validate them and store the verdicts.
+
+    Building and checking orders is pure computation on the chunk files, so with more than one
+    chunk it runs in ``validate_workers`` forked processes. Each writes the validate chunk of
+    the same number; the parent only looks up the SKUs in HCS and adds up the results.
+    """
     started = time.monotonic()
     summary = ValidateSummary()
     validator = validator or OrderValidator(ValidationRules(settings.allowed_vat_rates, settings.max_unit_price))
 
     store.reset_stage("validate")
-    for number, payload in enumerate(store.read_chunks("extract"), start=1):
-        lines = group_by_order(payload["lines"])
-        totals = group_by_order(payload["totals"])
-        tax_sums = group_by_order(payload["tax_sums"])
-        articles = known_skus(hcs_conn, (line_sku(line)[0] for line in payload["lines"]), settings.sql_override_dir)
+    paths = store.chunk_paths("extract")
+    job = _ChunkJob(store, settings, validator, known_skus(hcs_conn, _run_skus(store, paths), settings.sql_override_dir))
 
-        orders = [
-            build_order(
-                header,
-                lines.get(int(header["orders_id"]), []),
-                totals.get(int(header["orders_id"]), []),
-                tax_sums.get(int(header["orders_id"]), []),
-                known_skus=articles,
-                unknown_sku_policy=settings.unknown_sku_policy,
-                allowed_vat_rates=frozenset(settings.allowed_vat_rates),
-                max_unit_price=settings.max_unit_price,
-                fee_rate=settings.shipping_vat_rate,
-            )
-            for header in payload["headers"]
-        ]
-        validator.validate(orders)
-
-        # Only the validator reads the per-order and per-line check figures. Leaving them out
-        # makes the chunk files a quarter smaller and faster to write and read.
-        for order in orders:
-            order.checks = {}
-            order.line_checks = []
-        accepted = [order for order in orders if not order.errors]
-        rejected = [order for order in orders if order.errors]
-        for order in rejected:
-            log.info("Set aside shop order %s: %s", order.orders_id,
-                     ", ".join(f"{m.code}({m.field})" for m in order.errors))
-        store.write_chunk("validate", number, {"accepted": accepted, "rejected": rejected})
-
-        summary.orders += len(orders)
-        summary.accepted += len(accepted)
-        summary.rejected += len(rejected)
-        summary.warnings += sum(len(order.warnings) for order in orders)
+    workers = min(validate_workers(settings), len(paths))
+    if workers <= 1:
+        results = map(job.run, paths)
+        _add_results(summary, results)
+    else:
+        log.info("Validating %d chunks in %d processes", len(paths), workers)
+        global _FORKED_JOB
+        _FORKED_JOB = job
+        try:
+            # fork: the children inherit the job, the Great Expectations context included, and
+            # need neither Airflow nor a database connection.
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                _add_results(summary, pool.map(_run_forked_job, paths))
+        finally:
+            _FORKED_JOB = None
 
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
+
+
+def validate_workers(settings: Settings) -> int:
+    """Processes for the validate task: the setting, or with 0 the usable CPUs (at most 4)."""
+    if settings.validate_workers:
+        return settings.validate_workers
+    return max(1, min(len(os.sched_getaffinity(0)), 4))
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    orders: int
+    accepted: int
+    rejected: list[tuple[int, str]]
+    warnings: int
+
+
+class _ChunkJob:
+    """Validates one extract chunk into the validate chunk of the same number."""
+
+    def __init__(self, store: RunStore, settings: Settings, validator: OrderValidator, articles: set[str]):
+        self.store = store
+        self.settings = settings
+        self.validator = validator
+        self.articles = articles
+        self.vat_rates = frozenset(settings.allowed_vat_rates)
+
+    def run(self, path: Path) -> ChunkResult:
+        payload = read_chunk(path)
+        lines = group_by_order(payload["lines"])
+        totals = group_by_order(payload["totals"])
+        tax_sums = group_by_order(payload["tax_sums"])
+        settings = self.settings
+
+        orders = []
+        for header in payload["headers"]:
+            orders_id = int(header["orders_id"])
+            orders.append(build_order(
+                header, lines.get(orders_id, []), totals.get(orders_id, []), tax_sums.get(orders_id, []),
+                known_skus=self.articles,
+                unknown_sku_policy=settings.unknown_sku_policy,
+                allowed_vat_rates=self.vat_rates,
+                max_unit_price=settings.max_unit_price,
+                fee_rate=settings.shipping_vat_rate,
+            ))
+        self.validator.validate(orders)
+
+        # The load task needs only plain values; see records.py for why they are not pickled as built.
+        records = [to_load_order(order) for order in orders]
+        accepted = [order for order in records if not order.errors]
+        rejected = [order for order in records if order.errors]
+        self.store.write_chunk("validate", chunk_number(path), {"accepted": accepted, "rejected": rejected})
+        return ChunkResult(
+            orders=len(records),
+            accepted=len(accepted),
+            rejected=[(order.orders_id, ", ".join(f"{m.code}({m.field})" for m in order.errors)) for order in rejected],
+            warnings=sum(len(order.warnings) for order in records),
+        )
+
+
+_FORKED_JOB: _ChunkJob | None = None
+
+
+def _run_forked_job(path: Path) -> ChunkResult:
+    return _FORKED_JOB.run(path)
+
+
+def _add_results(summary: ValidateSummary, results: Iterable[ChunkResult]) -> None:
+    # Logged here, in the task's own process, so that lines from the workers never interleave.
+    for result in results:
+        for orders_id, reasons in result.rejected:
+            log.info("Set aside shop order %s: %s", orders_id, reasons)
+        summary.orders += result.orders
+        summary.accepted += result.accepted
+        summary.rejected += len(result.rejected)
+        summary.warnings += result.warnings
+
+
+def _run_skus(store: RunStore, paths: list[Path]) -> list[str]:
+    """Return the SKUs of the run's order lines, as the extract task listed them."""
+    try:
+        return list(store.read_json("extract/skus.json"))
+    except FileNotFoundError:
+        # Run folders written before the list existed: collect the SKUs from the chunks.
+        return sorted({line_sku(line)[0] for path in paths for line in read_chunk(path)["lines"]})
 
 
 @dataclass

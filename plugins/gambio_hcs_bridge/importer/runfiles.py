@@ -49,14 +49,15 @@ class RunStore:
         partial.replace(path)
         return path
 
-    def read_chunks(self, stage: str) -> Iterator[object]:
+    def chunk_paths(self, stage: str) -> list[Path]:
         folder = self.root / stage
         if not folder.is_dir():
             raise FileNotFoundError(f"stage {stage} of this run has no files in {folder}; run the previous task first")
-        for path in sorted(folder.glob("chunk_*.pkl")):
-            # Only files this task family wrote into its own run folder are read back.
-            with open(path, "rb") as handle:
-                yield pickle.load(handle)
+        return sorted(folder.glob("chunk_*.pkl"))
+
+    def read_chunks(self, stage: str) -> Iterator[object]:
+        for path in self.chunk_paths(stage):
+            yield read_chunk(path)
 
     def write_json(self, name: str, data: object) -> None:
         path = self.root / name
@@ -67,6 +68,17 @@ class RunStore:
 
     def read_json(self, name: str) -> object:
         return json.loads((self.root / name).read_text())
+
+
+def read_chunk(path: Path) -> object:
+    # Only files this task family wrote into its own run folder are read back.
+    with open(path, "rb") as handle:
+        return pickle.load(handle)
+
+
+def chunk_number(path: Path) -> int:
+    """The number in a chunk file's name: chunk_00007.pkl -> 7."""
+    return int(path.stem.split("_")[1])
 
 
 def remove_old_runs(work_dir: str | Path | None, dag_id: str, keep_days: int) -> int:

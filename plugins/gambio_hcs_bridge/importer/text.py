@@ -38,7 +38,13 @@ def clean_text(value: object, field: str, messages: list[Message], *, placeholde
     """Normalise one text field: NFC, repaired encoding, emoji replaced visibly, trimmed."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value)).strip()
+    text = str(value).strip()
+    if text.isascii():
+        # Most shop text is ASCII: already NFC, never double-encoded, no emoji.
+        if placeholder_empty and text.casefold() in _PLACEHOLDERS:
+            return ""
+        return text
+    text = unicodedata.normalize("NFC", text).strip()
     text, state = repair_double_encoding(text)
     if state == "repaired":
         messages.append(message("encoding_repaired", field, text))

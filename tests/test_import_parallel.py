@@ -1,0 +1,112 @@
+"""The validate task in several processes gives the same run files as in one, and fails loudly."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from gambio_hcs_bridge.importer.extract import extract_orders
+from gambio_hcs_bridge.importer.pipeline import resolve_import_statuses, validate_orders, validate_workers
+from gambio_hcs_bridge.importer.records import money_text
+from gambio_hcs_bridge.importer.runfiles import RunStore
+from gambio_hcs_bridge.importer.validate import OrderValidator, ValidationRules
+from gambio_hcs_bridge.settings import DEFAULT_SETTINGS, parse_settings
+from shopdata import HANDED_OVER, PAID, Line, Order, add_articles, add_order, add_paid_statuses
+
+NOW = datetime(2026, 11, 20, 15, 0)
+GOOD_IDS = (601, 602, 603, 605, 606, 607)
+UNKNOWN_SKU_ID = 604
+
+
+@pytest.fixture(scope="module")
+def validator():
+    return OrderValidator(ValidationRules(DEFAULT_SETTINGS.allowed_vat_rates, DEFAULT_SETTINGS.max_unit_price))
+
+
+@pytest.fixture
+def extracted(gambio_db, hcs_db, tmp_path):
+    """Seven paid orders extracted in four chunks of at most two; order 604 has an unknown SKU."""
+    add_paid_statuses(gambio_db)
+    add_articles(hcs_db, "ART-1")
+    for orders_id in GOOD_IDS:
+        add_order(gambio_db, Order(orders_id, email=f"kunde{orders_id}@example.com"))
+    add_order(gambio_db, Order(UNKNOWN_SKU_ID, email="unbekannt@example.com", lines=[Line(model="GIBT-ES-NICHT")]))
+
+    store = RunStore(tmp_path, "test", "parallel")
+    statuses = resolve_import_statuses(gambio_db, settings())
+    extract_orders(gambio_db, hcs_db, store, status_ids=statuses, tz=settings().tz, chunk_size=2, now=NOW)
+    return hcs_db, store
+
+
+def settings(**overrides):
+    return parse_settings({"status_paid": PAID, "status_handed_over": HANDED_OVER, **overrides})
+
+
+def validate_chunks(store: RunStore) -> list[dict]:
+    return list(store.read_chunks("validate"))
+
+
+def test_two_processes_count_every_order(extracted, validator):
+    hcs, store = extracted
+    summary = validate_orders(hcs, store, settings(validate_workers=2), validator)
+    assert (summary.orders, summary.accepted, summary.rejected) == (7, 6, 1)
+
+
+def test_two_processes_write_one_chunk_per_extract_chunk(extracted, validator):
+    hcs, store = extracted
+    validate_orders(hcs, store, settings(validate_workers=2), validator)
+    assert [path.name for path in store.chunk_paths("validate")] == [
+        "chunk_00001.pkl", "chunk_00002.pkl", "chunk_00003.pkl", "chunk_00004.pkl",
+    ]
+
+
+def test_two_processes_set_aside_the_unknown_sku(extracted, validator):
+    hcs, store = extracted
+    validate_orders(hcs, store, settings(validate_workers=2), validator)
+    rejected = [order for chunk in validate_chunks(store) for order in chunk["rejected"]]
+    assert [(order.orders_id, [m.code for m in order.errors]) for order in rejected] == [
+        (UNKNOWN_SKU_ID, ["unknown_sku"]),
+    ]
+
+
+def test_two_processes_match_one_process(extracted, validator):
+    hcs, store = extracted
+    validate_orders(hcs, store, settings(validate_workers=1), validator)
+    serial = validate_chunks(store)
+    validate_orders(hcs, store, settings(validate_workers=2), validator)
+    assert validate_chunks(store) == serial
+
+
+def test_accepted_order_carries_money_as_text(extracted, validator):
+    hcs, store = extracted
+    validate_orders(hcs, store, settings(validate_workers=2), validator)
+    first = validate_chunks(store)[0]["accepted"][0]
+    assert first.positions[0][3:] == ("1.0000", "10.0000", "19.00", "10.00", "8.40", "1.60")
+
+
+def test_broken_chunk_fails_the_task(extracted, validator):
+    hcs, store = extracted
+    store.chunk_paths("extract")[2].write_bytes(b"not a pickle")
+    with pytest.raises(Exception) as failure:
+        validate_orders(hcs, store, settings(validate_workers=2), validator)
+    assert type(failure.value).__name__ == "UnpicklingError"
+
+
+def test_zero_workers_means_usable_cpus_at_most_four():
+    assert 1 <= validate_workers(settings(validate_workers=0)) <= 4
+
+
+def test_workers_setting_taken_as_given():
+    assert validate_workers(settings(validate_workers=3)) == 3
+
+
+@pytest.mark.parametrize("value, text", [
+    (Decimal("-5.00"), "-5.00"),
+    (Decimal("0E-2"), "0.00"),
+    (Decimal("1E+2"), "100"),
+    (Decimal("16.3100"), "16.3100"),
+])
+def test_money_text_has_no_exponent(value, text):
+    assert money_text(value) == text
