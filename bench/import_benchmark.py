@@ -30,6 +30,7 @@ import secrets
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -122,9 +123,13 @@ class CallTimer:
     def __init__(self):
         self.seconds: dict[str, float] = {}
         self.missing: list[str] = []
+        # Run files are written and read in helper threads too.
+        self._lock = threading.Lock()
 
     def _add(self, label: str, started: float) -> None:
-        self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - started
+        elapsed = time.perf_counter() - started
+        with self._lock:
+            self.seconds[label] = self.seconds.get(label, 0.0) + elapsed
 
     def wrap(self, owner, attribute: str, label: str) -> None:
         original = getattr(owner, attribute, None)
@@ -140,28 +145,6 @@ class CallTimer:
                 return original(*args, **kwargs)
             finally:
                 self._add(label, started)
-
-        setattr(owner, attribute, timed)
-
-    def wrap_generator(self, owner, attribute: str, label: str) -> None:
-        """Time every step of a generator function, because calling it alone does no work."""
-        original = getattr(owner, attribute, None)
-        if original is None:
-            self.missing.append(f"{getattr(owner, '__name__', owner)}.{attribute}")
-            return
-
-        @functools.wraps(original)
-        def timed(*args, **kwargs):
-            iterator = original(*args, **kwargs)
-            while True:
-                started = time.perf_counter()
-                try:
-                    item = next(iterator)
-                except StopIteration:
-                    self._add(label, started)
-                    return
-                self._add(label, started)
-                yield item
 
         setattr(owner, attribute, timed)
 
@@ -363,7 +346,8 @@ def pipeline_child(spec_path: str, result_path: str) -> None:
     calls = CallTimer()
     calls.wrap(extract, "fetch_order_rows", "extract: Gambio order queries")
     calls.wrap(runfiles.RunStore, "write_chunk", "run files: pickle write")
-    calls.wrap_generator(runfiles.RunStore, "read_chunks", "run files: pickle read")
+    calls.wrap(runfiles, "read_chunk", "run files: pickle read")
+    calls.wrap(pipeline, "read_chunk", "run files: pickle read")
     calls.wrap(pipeline, "known_skus", "validate: SKU lookup in HCS")
     calls.wrap(pipeline, "build_order", "validate: build_order")
     calls.wrap(validate.OrderValidator, "validate", "validate: Great Expectations")

@@ -13,6 +13,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -123,11 +124,23 @@ def extract_orders(
 
     store.reset_stage("extract")
     skus: set[str] = set()
-    for number, chunk_ids in enumerate(_batches(to_import, chunk_size), start=1):
-        rows = fetch_order_rows(gambio_conn, chunk_ids, override_dir)
+
+    def write(number: int, rows: dict) -> None:
         skus.update(line_sku(line)[0] for line in rows["lines"])
         store.write_chunk("extract", number, rows)
-        summary.chunks = number
+
+    # A chunk is written in a second thread while the next one is read: MySQLdb lets other
+    # threads run while it waits for the server. At most two chunks are in memory.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract-write") as writer:
+        pending = None
+        for number, chunk_ids in enumerate(_batches(to_import, chunk_size), start=1):
+            rows = fetch_order_rows(gambio_conn, chunk_ids, override_dir)
+            if pending is not None:
+                pending.result()
+            pending = writer.submit(write, number, rows)
+            summary.chunks = number
+        if pending is not None:
+            pending.result()
     store.write_json("extract/present.json", present)
     # The validate task looks these up in HCS once, before it spreads the chunks over processes.
     store.write_json("extract/skus.json", sorted(sku for sku in skus if sku))

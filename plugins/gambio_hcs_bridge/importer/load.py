@@ -333,7 +333,7 @@ def load_orders(hcs_conn, store: RunStore, *, lauf_id: str, now: datetime, batch
     writer = HcsWriter(hcs_conn, lauf_id, now, override_dir)
 
     writer.record_present(store.read_json("extract/present.json"), summary)
-    for chunk in store.read_chunks("validate"):
+    for chunk in store.read_chunks_ahead("validate"):
         writer.record_rejected(chunk["rejected"], summary)
         accepted = chunk["accepted"]
         for start in range(0, len(accepted), batch_size):

@@ -47,6 +47,10 @@ def split_proportionally(amount: Decimal, weights: Mapping[Decimal, Decimal]) ->
     if not positive:
         highest = max(weights) if weights else Decimal("0")
         return {highest: amount}
+    if len(positive) == 1:
+        # One rate takes it all; most orders have goods at a single VAT rate.
+        [rate] = positive
+        return {rate: amount if amount else ZERO}
 
     total_weight = sum(positive.values())
     sign = -1 if amount < 0 else 1

@@ -68,8 +68,10 @@ class LoadOrder(NamedTuple):
 
 
 def money_text(value: Decimal) -> str:
-    """Plain decimal text of ``value``: 16.31, -5.00, 0.0000; never an exponent."""
-    return f"{value:f}"
+    """Return plain decimal text of ``value``: 16.31, -5.00, 0.0000; never an exponent."""
+    text = str(value)
+    # str() is several times faster than format(); only values such as 1E+2 need the latter.
+    return f"{value:f}" if "E" in text else text
 
 
 def to_load_order(order: ImportOrder) -> LoadOrder:

@@ -14,6 +14,7 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 
@@ -58,6 +59,20 @@ class RunStore:
     def read_chunks(self, stage: str) -> Iterator[object]:
         for path in self.chunk_paths(stage):
             yield read_chunk(path)
+
+    def read_chunks_ahead(self, stage: str) -> Iterator[object]:
+        """Yield the chunks of ``stage`` while a second thread already reads the next one.
+
+        For a caller that spends its time in database calls which let other threads run;
+        at most two chunks are in memory.
+        """
+        paths = self.chunk_paths(stage)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"read-{stage}") as reader:
+            upcoming = reader.submit(read_chunk, paths[0]) if paths else None
+            for index in range(len(paths)):
+                chunk = upcoming.result()
+                upcoming = reader.submit(read_chunk, paths[index + 1]) if index + 1 < len(paths) else None
+                yield chunk
 
     def write_json(self, name: str, data: object) -> None:
         path = self.root / name

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from gambio_hcs_bridge.hcs_fields import HCS_FIELD_WIDTHS
 from gambio_hcs_bridge.importer.money import (
+    CENT,
     ZERO,
     cents,
     net_from_gross,
@@ -430,10 +431,11 @@ def _place_fees(base: list[Position], fees, tax_sums, price_mode: str,
 
     # Later candidates start again from the unsettled positions, so those are copied.
     copy = len(candidates) > 1
+    shop_taxes = _shop_taxes(tax_sums)
     first = None
     for candidate in candidates:
         placed = _placement(base, fees, weights, candidate, price_mode, copy)
-        worst = _tax_comparison(placed, tax_sums)
+        worst = _tax_comparison(placed, shop_taxes)
         if worst["excess"] <= 0:
             return placed, worst
         first = first or (placed, worst)
@@ -490,10 +492,16 @@ def _settle_positions(positions: list[Position], price_mode: str) -> None:
             p.mwst_betrag = p.betrag_brutto - p.betrag_netto
 
 
-def _tax_comparison(positions: list[Position], tax_sums: list[dict]) -> dict:
+def _shop_taxes(tax_sums: list[dict]) -> list[tuple[Decimal, Decimal]]:
+    """Return the shop's VAT per rate as (rate, cents) pairs, from orders_tax_sum_items."""
+    return [(to_decimal(row.get("tax_rate")).quantize(RATE_PLACES), cents(to_decimal(row.get("tax"))))
+            for row in tax_sums]
+
+
+def _tax_comparison(positions: list[Position], shop_taxes: list[tuple[Decimal, Decimal]]) -> dict:
     """Find the rate whose VAT differs most from the shop's tax sums, beyond one cent per position."""
     worst = {"rate": "", "expected": "", "value": "", "excess": ZERO}
-    if not tax_sums:
+    if not shop_taxes:
         return worst
     vat_by_rate: dict[Decimal, Decimal] = defaultdict(lambda: ZERO)
     count_by_rate: dict[Decimal, int] = defaultdict(int)
@@ -501,12 +509,10 @@ def _tax_comparison(positions: list[Position], tax_sums: list[dict]) -> dict:
         vat_by_rate[position.mwst_satz] += position.mwst_betrag
         count_by_rate[position.mwst_satz] += 1
 
-    for row in tax_sums:
-        rate = to_decimal(row.get("tax_rate")).quantize(RATE_PLACES)
-        shop_tax = cents(to_decimal(row.get("tax")))
+    for rate, shop_tax in shop_taxes:
         ours = vat_by_rate.get(rate, ZERO)
         # Gambio rounds VAT per line, the bridge per rate: allow one cent per position.
-        excess = abs(shop_tax - ours) - Decimal("0.01") * max(count_by_rate.get(rate, 0), 1)
+        excess = abs(shop_tax - ours) - CENT * max(count_by_rate.get(rate, 0), 1)
         if excess > worst["excess"]:
             worst = {"rate": _plain(rate), "expected": f"{ours:.2f}", "value": f"{shop_tax:.2f}", "excess": excess}
     return worst
