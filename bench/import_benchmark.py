@@ -268,6 +268,25 @@ def restore_shop(server: LocalMariaDB, state: ShopState) -> None:
         )
 
 
+def warm_up(server: LocalMariaDB, state: ShopState) -> None:
+    """Read every Gambio row any contender reads, through the indexes it uses, untimed.
+
+    Without this the first contender after generating the shop met a colder InnoDB buffer pool
+    than the later ones. A shop's recent orders are usually in memory anyway, because the shop
+    wrote them moments before. The pipeline's extract queries read a superset of the naive
+    importer's and the raw copy's rows, so they serve as the warm-up for all three.
+    """
+    from gambio_hcs_bridge.importer.extract import fetch_order_rows
+
+    conn = open_gambio_session(server.port, server.root_password, state.database)
+    try:
+        for start in range(0, len(state.paid_ids), RAW_CHUNK_ORDERS):
+            fetch_order_rows(conn, state.paid_ids[start:start + RAW_CHUNK_ORDERS])
+            conn.commit()
+    finally:
+        conn.close()
+
+
 # --- HCS databases ---------------------------------------------------------------------------
 
 
@@ -356,6 +375,9 @@ def pipeline_child(spec_path: str, result_path: str) -> None:
     gambio = open_gambio_session(spec["port"], spec["password"], spec["database"])
     hcs = open_hcs(spec["hcs_connection"])
     store = RunStore(spec["work_dir"], "bench", spec["run_id"])
+    # The extract task opens extract_connections - 1 more Gambio connections; so does the child.
+    readers = [open_gambio_session(spec["port"], spec["password"], spec["database"])
+               for _ in range(parse_settings({}).extract_connections - 1)]
     baseline_kb = _status_kb("VmHWM")
     clock = StageClock()
     profiler = None
@@ -375,7 +397,7 @@ def pipeline_child(spec_path: str, result_path: str) -> None:
         extracted = extract_orders(
             gambio, hcs, store, status_ids=statuses, tz=settings.tz, chunk_size=settings.extract_chunk_size,
             grown_lookback_days=settings.grown_order_lookback_days, now=now,
-            override_dir=settings.sql_override_dir,
+            override_dir=settings.sql_override_dir, extra_readers=readers,
         )
     with clock.stage("validator_setup"):
         validator = OrderValidator(ValidationRules(settings.allowed_vat_rates, settings.max_unit_price))
@@ -398,8 +420,8 @@ def pipeline_child(spec_path: str, result_path: str) -> None:
     # ru_maxrss is in KiB on Linux; for the children it is the largest validate worker.
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     workers_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    gambio.close()
-    hcs.close()
+    for conn in (gambio, hcs, *readers):
+        conn.close()
     result = {
         "stages": rounded(clock.seconds),
         "seconds": round(clock.total(), 3),
@@ -413,7 +435,8 @@ def pipeline_child(spec_path: str, result_path: str) -> None:
         "baseline_rss_mb": round(baseline_kb / 1024, 1),
         "settings": {"extract_chunk_size": settings.extract_chunk_size,
                      "load_batch_size": settings.load_batch_size,
-                     "validate_workers": validate_workers(settings)},
+                     "validate_workers": validate_workers(settings),
+                     "extract_connections": 1 + len(readers)},
     }
     Path(result_path).write_text(json.dumps(result))
 
@@ -703,6 +726,7 @@ def bench_size(server: LocalMariaDB, size: int, options, work_dir: Path) -> dict
     results = {}
     for contender in options.contenders:
         restore_shop(server, state)
+        warm_up(server, state)
         name = f"hcs_{size}_{contender}"
         connection = create_hcs_database(server, options.hcs, work_dir, name, database)
         run_id = f"bench-{size}-{contender}"

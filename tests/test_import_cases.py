@@ -456,3 +456,17 @@ def test_same_rejection_again_is_no_news(shop):
     assert first.load["rejected_new"] == 1
     assert second.load["rejected"] == 1
     assert second.load["rejected_new"] == 0
+
+
+def test_country_code_one_letter_or_empty_set_aside(shop):
+    add_articles(shop.hcs, "ART-1")
+    add_order(shop.gambio, Order(460, iso="D"))
+    add_order(shop.gambio, Order(461, iso=""))
+    add_order(shop.gambio, Order(462, iso="at"))
+
+    shop.run()
+
+    protocol = shop.protocol()
+    assert [(m.code, m.value) for m in protocol[460][2]] == [("invalid_country", "D"), ("invalid_country", "D")]
+    assert [(m.code, m.value) for m in protocol[461][2]] == [("invalid_country", ""), ("invalid_country", "")]
+    assert shop.status(462) == HANDED_OVER

@@ -1,4 +1,5 @@
-"""The validate task in several processes gives the same run files as in one, and fails loudly."""
+"""Extract on several connections and validate in several processes give the same run files as
+one connection and one process, and a broken chunk fails the task."""
 
 from __future__ import annotations
 
@@ -26,18 +27,58 @@ def validator():
 
 
 @pytest.fixture
-def extracted(gambio_db, hcs_db, tmp_path):
-    """Seven paid orders extracted in four chunks of at most two; order 604 has an unknown SKU."""
+def shop(gambio_db, hcs_db):
+    """Seven paid orders; order 604 has an unknown SKU."""
     add_paid_statuses(gambio_db)
     add_articles(hcs_db, "ART-1")
     for orders_id in GOOD_IDS:
         add_order(gambio_db, Order(orders_id, email=f"kunde{orders_id}@example.com"))
     add_order(gambio_db, Order(UNKNOWN_SKU_ID, email="unbekannt@example.com", lines=[Line(model="GIBT-ES-NICHT")]))
+    return gambio_db, hcs_db
 
+
+def extract(gambio, hcs, store: RunStore, extra_readers=()):
+    """Extract in four chunks of at most two orders."""
+    statuses = resolve_import_statuses(gambio, settings())
+    return extract_orders(gambio, hcs, store, status_ids=statuses, tz=settings().tz, chunk_size=2, now=NOW,
+                          extra_readers=extra_readers)
+
+
+@pytest.fixture
+def extracted(shop, tmp_path):
+    gambio, hcs = shop
     store = RunStore(tmp_path, "test", "parallel")
-    statuses = resolve_import_statuses(gambio_db, settings())
-    extract_orders(gambio_db, hcs_db, store, status_ids=statuses, tz=settings().tz, chunk_size=2, now=NOW)
-    return hcs_db, store
+    extract(gambio, hcs, store)
+    return hcs, store
+
+
+@pytest.fixture
+def second_reader(mariadb, gambio_db):
+    conn = mariadb.connect(gambio_db.database_name)
+    yield conn
+    conn.close()
+
+
+def test_two_connections_read_the_same_chunks(shop, tmp_path, second_reader):
+    gambio, hcs = shop
+    serial = RunStore(tmp_path, "test", "one-connection")
+    parallel = RunStore(tmp_path, "test", "two-connections")
+    extract(gambio, hcs, serial)
+    extract(gambio, hcs, parallel, extra_readers=[second_reader])
+    assert list(parallel.read_chunks("extract")) == list(serial.read_chunks("extract"))
+
+
+def test_two_connections_keep_chunk_order(shop, tmp_path, second_reader):
+    gambio, hcs = shop
+    store = RunStore(tmp_path, "test", "two")
+    extract(gambio, hcs, store, extra_readers=[second_reader])
+    first_ids = [chunk["headers"][0]["orders_id"] for chunk in store.read_chunks("extract")]
+    assert first_ids == [601, 603, 605, 607]
+
+
+def test_extract_lists_the_run_skus(extracted):
+    _, store = extracted
+    assert store.read_json("extract/skus.json") == ["ART-1", "GIBT-ES-NICHT"]
 
 
 def settings(**overrides):

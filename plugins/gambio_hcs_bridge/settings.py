@@ -54,6 +54,7 @@ class Settings:
     extract_chunk_size: int = 5000
     load_batch_size: int = 500
     validate_workers: int = 0
+    extract_connections: int = 2
     sql_override_dir: str | None = None
     unknown_sku_policy: str = "reject"
     allowed_vat_rates: tuple[Decimal, ...] = (Decimal("0.00"), Decimal("7.00"), Decimal("19.00"))
@@ -140,6 +141,7 @@ def parse_settings(raw: Mapping[str, object] | None) -> Settings:
         ("extract_chunk_size", 1, 200_000),
         ("load_batch_size", 1, 10_000),
         ("validate_workers", 0, 64),
+        ("extract_connections", 1, 8),
         ("grown_order_lookback_days", 0, 3650),
         ("invoice_wait_minutes", 0, 10080),
         ("archive_retention_days", 1, 3650),

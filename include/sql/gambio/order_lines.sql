@@ -1,8 +1,14 @@
 -- Order lines with the SKU of their variant (property combination) or attribute and a
 -- readable list of the chosen properties and attributes.
+-- Amounts are read as text: as exact as Decimal, and cheaper to convert and to store in the
+-- run files. The import turns them into Decimal.
 SELECT
     op.orders_id, op.orders_products_id, op.products_id, op.products_model, op.products_name,
-    op.products_price, op.final_price, op.products_tax, op.products_quantity, op.allow_tax,
+    CAST(op.products_price AS CHAR) AS products_price,
+    CAST(op.final_price AS CHAR) AS final_price,
+    CAST(op.products_tax AS CHAR) AS products_tax,
+    CAST(op.products_quantity AS CHAR) AS products_quantity,
+    op.allow_tax,
     op.properties_combi_model,
     (SELECT ppc.combi_model
        FROM orders_products_properties opp

@@ -10,8 +10,9 @@ the HCS commit and the Gambio status write.
 from __future__ import annotations
 
 import logging
+import queue
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -95,11 +96,17 @@ def extract_orders(
     grown_lookback_days: int = 30,
     now: datetime | None = None,
     override_dir: str | None = None,
+    extra_readers: Sequence = (),
 ) -> ExtractSummary:
-    """Write the orders to import as chunks and the present and grown orders as JSON files."""
+    """Write the orders to import as chunks and the present and grown orders as JSON files.
+
+    ``extra_readers`` are further Gambio connections; with them, chunks are read at once on
+    several connections, which the server runs on several cores.
+    """
     started = time.monotonic()
     summary = ExtractSummary(window=[window.start.isoformat(), window.end.isoformat()] if window else [])
-    _prepare_session(gambio_conn)
+    for conn in (gambio_conn, *extra_readers):
+        _prepare_session(conn)
 
     candidates = _candidate_orders(gambio_conn, status_ids, tz, window, override_dir)
     summary.candidates = len(candidates)
@@ -129,12 +136,13 @@ def extract_orders(
         skus.update(line_sku(line)[0] for line in rows["lines"])
         store.write_chunk("extract", number, rows)
 
-    # A chunk is written in a second thread while the next one is read: MySQLdb lets other
-    # threads run while it waits for the server. At most two chunks are in memory.
+    # A chunk is written in a second thread while the next ones are read: MySQLdb lets other
+    # threads run while it waits for the server.
+    readers = [gambio_conn, *extra_readers]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract-write") as writer:
         pending = None
-        for number, chunk_ids in enumerate(_batches(to_import, chunk_size), start=1):
-            rows = fetch_order_rows(gambio_conn, chunk_ids, override_dir)
+        chunks = _read_in_parallel(readers, _batches(to_import, chunk_size), override_dir)
+        for number, rows in enumerate(chunks, start=1):
             if pending is not None:
                 pending.result()
             pending = writer.submit(write, number, rows)
@@ -205,6 +213,36 @@ def fetch_order_rows(gambio_conn, orders_ids: Sequence[int], override_dir: str |
         result[key] = list(cursor.fetchall())
     cursor.close()
     return result
+
+
+def _read_in_parallel(connections: Sequence, batches: Iterable[Sequence[int]],
+                      override_dir: str | None) -> Iterator[dict]:
+    """Yield ``fetch_order_rows`` of each batch in order, with one batch in flight per connection."""
+    if len(connections) == 1:
+        for batch in batches:
+            yield fetch_order_rows(connections[0], batch, override_dir)
+        return
+
+    # A connection is used by one thread at a time: a reading thread takes one from the queue.
+    free: queue.SimpleQueue = queue.SimpleQueue()
+    for conn in connections:
+        free.put(conn)
+
+    def fetch(batch: Sequence[int]) -> dict:
+        conn = free.get()
+        try:
+            return fetch_order_rows(conn, batch, override_dir)
+        finally:
+            free.put(conn)
+
+    with ThreadPoolExecutor(max_workers=len(connections), thread_name_prefix="extract-read") as pool:
+        in_flight: deque = deque()
+        for batch in batches:
+            in_flight.append(pool.submit(fetch, batch))
+            if len(in_flight) >= len(connections):
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
 
 
 def group_by_order(rows: Iterable[dict]) -> dict[int, list[dict]]:

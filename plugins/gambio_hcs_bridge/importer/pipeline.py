@@ -81,6 +81,10 @@ def validate_orders(hcs_conn, store: RunStore, settings: Settings,
     job = _ChunkJob(store, settings, validator, known_skus(hcs_conn, _run_skus(store, paths), settings.sql_override_dir))
 
     workers = min(validate_workers(settings), len(paths))
+    if workers > 1 and multiprocessing.current_process().daemon:
+        # A daemonic process may not start children (some executors run tasks in one).
+        log.warning("This task runs in a daemonic process; validating %d chunks in one process", len(paths))
+        workers = 1
     if workers <= 1:
         results = map(job.run, paths)
         _add_results(summary, results)
@@ -195,8 +199,12 @@ class ImportResult:
 
 
 def run_import(gambio_conn, hcs_conn, store: RunStore, settings: Settings, *, lauf_id: str,
-               window=None, now=None, validator: OrderValidator | None = None) -> ImportResult:
-    """Run extract, validate, load and mark in one process, as the DAG's four tasks do."""
+               window=None, now=None, validator: OrderValidator | None = None,
+               extra_gambio_readers=()) -> ImportResult:
+    """Run extract, validate, load and mark in one process, as the DAG's four tasks do.
+
+    ``extra_gambio_readers`` are further Gambio connections for the extract step.
+    """
     from datetime import datetime
 
     from gambio_hcs_bridge.importer.extract import extract_orders
@@ -210,7 +218,7 @@ def run_import(gambio_conn, hcs_conn, store: RunStore, settings: Settings, *, la
     extracted = extract_orders(
         gambio_conn, hcs_conn, store, status_ids=statuses, tz=tz, chunk_size=settings.extract_chunk_size,
         window=window, grown_lookback_days=settings.grown_order_lookback_days, now=now,
-        override_dir=settings.sql_override_dir,
+        override_dir=settings.sql_override_dir, extra_readers=extra_gambio_readers,
     )
     validated = validate_orders(hcs_conn, store, settings, validator)
     loaded = load_orders(hcs_conn, store, lauf_id=lauf_id, now=now, batch_size=settings.load_batch_size,

@@ -92,7 +92,7 @@ def read_chunk(path: Path) -> object:
 
 
 def chunk_number(path: Path) -> int:
-    """The number in a chunk file's name: chunk_00007.pkl -> 7."""
+    """Return the number in a chunk file's name: chunk_00007.pkl -> 7."""
     return int(path.stem.split("_")[1])
 
 

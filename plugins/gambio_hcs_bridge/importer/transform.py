@@ -226,11 +226,26 @@ def customer_key(kunde: dict[str, str]) -> str:
     return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()
 
 
+_PARTY_NAMES = ("firstname", "lastname", "name", "company", "street_address", "house_number", "additional_info",
+                "suburb", "postcode", "city", "country_iso_code_2")
+# Gambio column of each address part, per party: {"billing": {"city": "billing_city", ...}, ...}
+_PARTY_COLUMNS = {prefix: {name: f"{prefix}_{name}" for name in _PARTY_NAMES} for prefix in ("billing", "delivery")}
+# HCS width of each address field: customers (kunden) and the delivery address of orders (auftraege).
+_PARTY_WIDTHS = {
+    table: {key: HCS_FIELD_WIDTHS[(table, key if table == "kunden" else f"liefer_{key}")]
+            for key in ("firma", "vorname", "nachname", "strasse", "adresszusatz", "plz", "ort")}
+    for table in ("kunden", "auftraege")
+}
+
+
 def _party(header: dict, prefix: str, table: str, messages: list[Message]) -> dict[str, str]:
     """Address block of the billing or delivery party, fitted to the HCS widths of ``table``."""
+    columns = _PARTY_COLUMNS[prefix]
+    widths = _PARTY_WIDTHS[table]
+
     def text(name: str, placeholder_empty: bool = False) -> str:
-        return clean_text(header.get(f"{prefix}_{name}"), f"{prefix}_{name}", messages,
-                          placeholder_empty=placeholder_empty)
+        column = columns[name]
+        return clean_text(header.get(column), column, messages, placeholder_empty=placeholder_empty)
 
     firstname, lastname = text("firstname"), text("lastname")
     if not firstname and not lastname:
@@ -242,20 +257,16 @@ def _party(header: dict, prefix: str, table: str, messages: list[Message]) -> di
     if suburb and not additional:
         additional = suburb
 
-    def width(name: str) -> tuple[str, str]:
-        return (table, name if table == "kunden" else f"liefer_{name}")
-
-    party = {
-        "firma": _fit(*width("firma"), f"{prefix}_company", text("company", placeholder_empty=True), messages),
-        "vorname": _fit(*width("vorname"), f"{prefix}_firstname", firstname, messages),
-        "nachname": _fit(*width("nachname"), f"{prefix}_lastname", lastname, messages),
-        "strasse": _fit(*width("strasse"), f"{prefix}_street_address", street, messages),
-        "adresszusatz": _fit(*width("adresszusatz"), f"{prefix}_additional_info", additional, messages),
-        "plz": _fit_strict(text("postcode"), *width("plz"), f"{prefix}_postcode", messages),
-        "ort": _fit(*width("ort"), f"{prefix}_city", text("city"), messages),
-        "land": (header.get(f"{prefix}_country_iso_code_2") or "").strip().upper(),
+    return {
+        "firma": fit_width(text("company", placeholder_empty=True), widths["firma"], columns["company"], messages),
+        "vorname": fit_width(firstname, widths["vorname"], columns["firstname"], messages),
+        "nachname": fit_width(lastname, widths["nachname"], columns["lastname"], messages),
+        "strasse": fit_width(street, widths["strasse"], columns["street_address"], messages),
+        "adresszusatz": fit_width(additional, widths["adresszusatz"], columns["additional_info"], messages),
+        "plz": _within_width(text("postcode"), widths["plz"], columns["postcode"], messages),
+        "ort": fit_width(text("city"), widths["ort"], columns["city"], messages),
+        "land": (header.get(columns["country_iso_code_2"]) or "").strip().upper(),
     }
-    return party
 
 
 def _street_lines(street: str, house_number: str, additional: str) -> tuple[str, str]:
@@ -278,7 +289,10 @@ def _fit(table: str, column: str, field_name: str, text: str, messages: list[Mes
 
 def _fit_strict(text: str, table: str, column: str, field_name: str, messages: list[Message]) -> str:
     """Values that lose their meaning when cut (e-mail, postcode, VAT id) are rejected instead."""
-    width = HCS_FIELD_WIDTHS[(table, column)]
+    return _within_width(text, HCS_FIELD_WIDTHS[(table, column)], field_name, messages)
+
+
+def _within_width(text: str, width: int, field_name: str, messages: list[Message]) -> str:
     if len(text) > width:
         messages.append(message("field_too_long", field_name, text, width=width))
         return text[:width]

@@ -70,18 +70,20 @@ class GambioExtractOrdersOperator(_ImportStepOperator):
         settings = self._settings()
         window = import_window(context, self.window_start, self.window_end, settings.tz)
         gambio, hcs = self._gambio_conn(settings), self._hcs_conn(settings)
+        readers = []
 
         try:
+            readers.extend(self._gambio_conn(settings) for _ in range(settings.extract_connections - 1))
             statuses = resolve_import_statuses(gambio, settings)
             summary = extract_orders(
                 gambio, hcs, self._store(settings, context), status_ids=statuses, tz=settings.tz,
                 chunk_size=settings.extract_chunk_size, window=window,
                 grown_lookback_days=settings.grown_order_lookback_days, now=self._now(settings),
-                override_dir=settings.sql_override_dir,
+                override_dir=settings.sql_override_dir, extra_readers=readers,
             )
         finally:
-            gambio.close()
-            hcs.close()
+            for conn in (gambio, hcs, *readers):
+                conn.close()
 
         self.log.info(
             "Extracted %d candidate orders: %d to import in %d chunks, %d already in HCS (%d still paid), "
