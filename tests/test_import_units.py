@@ -150,3 +150,27 @@ def test_qmark_picker_single_parameter_gives_a_tuple():
 def test_qmark_picker_unknown_parameter_named():
     with pytest.raises(KeyError, match=":d has no value"):
         qmark_picker("INSERT INTO t (d) VALUES (:d)", ("a", "b"))
+
+
+def test_paused_gc_off_inside_on_after():
+    import gc
+
+    from gambio_hcs_bridge.importer.runfiles import paused_gc
+
+    with paused_gc():
+        inside = gc.isenabled()
+    assert (inside, gc.isenabled()) == (False, True)
+
+
+def test_paused_gc_keeps_a_disabled_collector_off():
+    import gc
+
+    from gambio_hcs_bridge.importer.runfiles import paused_gc
+
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert gc.isenabled() is False
+    finally:
+        gc.enable()

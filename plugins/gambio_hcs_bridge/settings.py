@@ -52,7 +52,7 @@ class Settings:
     invoice_wait_minutes: int = 240
     carrier_mapping: tuple[tuple[str, str], ...] = ()
     extract_chunk_size: int = 5000
-    load_batch_size: int = 500
+    load_batch_size: int = 200
     validate_workers: int = 0
     extract_connections: int = 2
     sql_override_dir: str | None = None

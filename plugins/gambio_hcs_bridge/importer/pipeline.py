@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from gambio_hcs_bridge.importer.extract import StatusIds, group_by_order
 from gambio_hcs_bridge.importer.records import to_load_order
-from gambio_hcs_bridge.importer.runfiles import RunStore, chunk_number, read_chunk
+from gambio_hcs_bridge.importer.runfiles import RunStore, chunk_number, paused_gc, read_chunk
 from gambio_hcs_bridge.importer.transform import build_order, line_sku
 from gambio_hcs_bridge.importer.validate import OrderValidator, ValidationRules
 from gambio_hcs_bridge.settings import Settings
@@ -96,7 +97,8 @@ def validate_orders(hcs_conn, store: RunStore, settings: Settings,
             # fork: the children inherit the job, the Great Expectations context included, and
             # need neither Airflow nor a database connection.
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            # gc.freeze: a worker's collections skip what it inherited (modules, the GX context).
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=gc.freeze) as pool:
                 _add_results(summary, pool.map(_run_forked_job, paths))
         finally:
             _FORKED_JOB = None
@@ -131,6 +133,10 @@ class _ChunkJob:
         self.vat_rates = frozenset(settings.allowed_vat_rates)
 
     def run(self, path: Path) -> ChunkResult:
+        with paused_gc():
+            return self._run(path)
+
+    def _run(self, path: Path) -> ChunkResult:
         payload = read_chunk(path)
         lines = group_by_order(payload["lines"])
         totals = group_by_order(payload["totals"])
