@@ -123,7 +123,7 @@ class ChunkResult:
 
 
 class _ChunkJob:
-    """Validates one extract chunk into the validate chunk of the same number."""
+    """The work of one validate worker: an extract chunk in, the validate chunk of the same number out."""
 
     def __init__(self, store: RunStore, settings: Settings, validator: OrderValidator, articles: set[str]):
         self.store = store
