@@ -174,3 +174,17 @@ def test_paused_gc_keeps_a_disabled_collector_off():
         assert gc.isenabled() is False
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("count, chunk_size, expected", [
+    (6840, 5000, 3420),
+    (68285, 5000, 4878),
+    (5000, 5000, 5000),
+    (5001, 5000, 2501),
+    (7, 2, 2),
+    (0, 5000, 1),
+])
+def test_even_chunk_size(count, chunk_size, expected):
+    from gambio_hcs_bridge.importer.extract import even_chunk_size
+
+    assert even_chunk_size(count, chunk_size) == expected

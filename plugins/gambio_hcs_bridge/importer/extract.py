@@ -141,7 +141,8 @@ def extract_orders(
     readers = [gambio_conn, *extra_readers]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract-write") as writer:
         pending = None
-        chunks = _read_in_parallel(readers, _batches(to_import, chunk_size), override_dir)
+        chunks = _read_in_parallel(readers, _batches(to_import, even_chunk_size(len(to_import), chunk_size)),
+                                   override_dir)
         for number, rows in enumerate(chunks, start=1):
             if pending is not None:
                 pending.result()
@@ -327,6 +328,18 @@ def _reported_fingerprints(hcs_conn, orders_ids: list[int], override_dir) -> set
     cursor.close()
     hcs_conn.commit()
     return reported
+
+
+def even_chunk_size(count: int, chunk_size: int) -> int:
+    """Return the size of equal chunks, at most ``chunk_size``, for ``count`` orders.
+
+    6,840 orders with a chunk size of 5,000 become two chunks of 3,420 rather than 5,000 and
+    1,840, so that the validate task's processes get equal shares.
+    """
+    if count <= chunk_size:
+        return max(count, 1)
+    chunks = -(-count // chunk_size)
+    return -(-count // chunks)
 
 
 def _batches(items: Sequence, size: int) -> Iterator[Sequence]:
