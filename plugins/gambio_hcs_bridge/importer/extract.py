@@ -15,6 +15,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -138,11 +139,12 @@ def extract_orders(
 
     # A chunk is written in a second thread while the next ones are read: MySQLdb lets other
     # threads run while it waits for the server.
+    # closing(): after a failed write the reading threads finish before the connections close.
     readers = [gambio_conn, *extra_readers]
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract-write") as writer:
+    batches = _batches(to_import, even_chunk_size(len(to_import), chunk_size))
+    with (ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract-write") as writer,
+          closing(_read_in_parallel(readers, batches, override_dir)) as chunks):
         pending = None
-        chunks = _read_in_parallel(readers, _batches(to_import, even_chunk_size(len(to_import), chunk_size)),
-                                   override_dir)
         for number, rows in enumerate(chunks, start=1):
             if pending is not None:
                 pending.result()
