@@ -470,3 +470,12 @@ def test_country_code_one_letter_or_empty_set_aside(shop):
     assert [(m.code, m.value) for m in protocol[460][2]] == [("invalid_country", "D"), ("invalid_country", "D")]
     assert [(m.code, m.value) for m in protocol[461][2]] == [("invalid_country", ""), ("invalid_country", "")]
     assert shop.status(462) == HANDED_OVER
+
+
+def test_empty_purchase_date_takes_run_time(shop):
+    add_articles(shop.hcs, "ART-1")
+    add_order(shop.gambio, Order(463, purchased=datetime(1000, 1, 1, 0, 0)))
+
+    shop.run()
+
+    assert shop.header(463)["auftragsdatum"] == NOW
