@@ -332,3 +332,17 @@ def test_airflow_standalone_start_and_stop(stack_env):
     assert not airflow.pid_file.exists()
     for port in (config.api_port, config.worker_log_port, config.trigger_log_port):
         assert not port_open(port), f"port {port} still open after stop"
+
+
+def test_demo_outcome_lists_an_order_set_aside_twice_once():
+    from gambio_hcs_bridge.devstack.demo_import import latest_verdicts
+
+    rows = [
+        ("abgelehnt", 400218, None, '[{"code":"unknown_sku"}]'),
+        ("importiert", 400210, 200001, "[]"),
+        ("abgelehnt", 400218, None, '[{"code":"unknown_sku","field":"x"}]'),
+    ]
+    assert latest_verdicts(rows) == [
+        ("abgelehnt", 400218, None, '[{"code":"unknown_sku","field":"x"}]'),
+        ("importiert", 400210, 200001, "[]"),
+    ]

@@ -63,9 +63,14 @@ def run_demo_import(args) -> int:
     if any(run["state"] != "success" for run in runs):
         print(f"See the task logs in the Airflow UI at {airflow.url}")
         return 1
-    announced = _print_outcome(config, [run["run_id"] for run in runs])
+    _print_outcome(config, [run["run_id"] for run in runs])
 
-    if announced:
+    # The import announces a protocol only when a run imported or set aside something new.
+    announced = [run["run_id"] for run in runs if _task_state(env, run["run_id"], "announce_protocol") == "success"]
+    if not announced:
+        print("No protocol this time: these runs found nothing new to report (a repeated rejection is "
+              "reported once)")
+    else:
         reports = _wait_for_runs(env, REPORT_DAG, started, deadline)
         archive = Path(config.state_dir / "archive")
         workbooks = sorted(archive.glob("*.xlsx"), key=lambda p: p.stat().st_mtime) if archive.is_dir() else []
@@ -81,6 +86,17 @@ def run_demo_import(args) -> int:
 
 def _airflow(env: dict, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(["airflow", *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def _task_state(env: dict, run_id: str, task_id: str) -> str | None:
+    listed = _airflow(env, "tasks", "states-for-dag-run", IMPORT_DAG, run_id, "-o", "json")
+    if listed.returncode != 0:
+        return None
+    try:
+        states = json.loads(listed.stdout)
+    except json.JSONDecodeError:
+        return None
+    return next((item.get("state") for item in states if item.get("task_id") == task_id), None)
 
 
 def _retry_until(condition, deadline: float, interval: float = 3.0) -> bool:
@@ -129,8 +145,18 @@ def _created_since(run: dict, since: datetime) -> bool:
         return False
 
 
-def _print_outcome(config, run_ids: list[str]) -> bool:
-    """Print the import log of ``run_ids`` from the local HCS database; tell whether anything happened."""
+def latest_verdicts(rows: list[tuple]) -> list[tuple]:
+    """Keep one import-log row per verdict and shop order, the one of the latest run.
+
+    ``rows`` are (ergebnis, shop_bestellnr, auftrag_nr, meldungen) in run order. The scheduled
+    run and the triggered one often both set aside the same order; it is one order to fix.
+    """
+    latest = {(row[0], row[1]): row for row in rows}
+    return sorted(latest.values(), key=lambda row: (row[0], row[1]))
+
+
+def _print_outcome(config, run_ids: list[str]) -> None:
+    """Print the import log of ``run_ids`` from the local HCS database."""
     import pyodbc
 
     from gambio_hcs_bridge.messages import load_messages
@@ -148,12 +174,13 @@ def _print_outcome(config, run_ids: list[str]) -> bool:
         rows.extend(tuple(row) for row in cursor.fetchall())
     conn.close()
 
+    rows = latest_verdicts(rows)
     counts: dict[str, int] = {}
     for ergebnis, *_ in rows:
         counts[ergebnis] = counts.get(ergebnis, 0) + 1
     if not counts:
         print("Outcome: no order needed importing")
-        return False
+        return
     print("Outcome: " + ", ".join(f"{count} {VERDICTS.get(name, name)}" for name, count in sorted(counts.items())))
     rejected = [row for row in rows if row[0] == "abgelehnt"]
     for _, orders_id, _, meldungen in rejected[:20]:
@@ -161,4 +188,3 @@ def _print_outcome(config, run_ids: list[str]) -> bool:
         print(f"  set aside: shop order {orders_id}: {reasons}")
     if len(rejected) > 20:
         print(f"  … and {len(rejected) - 20} more set-aside orders (see the protocol workbook)")
-    return any(name in counts for name in ("importiert", "abgelehnt", "gewachsen"))
