@@ -334,7 +334,7 @@ def test_airflow_standalone_start_and_stop(stack_env):
         assert not port_open(port), f"port {port} still open after stop"
 
 
-def test_demo_outcome_lists_an_order_set_aside_twice_once():
+def test_demo_outcome_repeated_rejection_once():
     from gambio_hcs_bridge.devstack.demo_import import latest_verdicts
 
     rows = [

@@ -151,3 +151,13 @@ def test_workers_setting_taken_as_given():
 ])
 def test_money_text_has_no_exponent(value, text):
     assert money_text(value) == text
+
+
+def test_missing_sku_list_read_from_chunks(extracted, validator):
+    hcs, store = extracted
+    validate_orders(hcs, store, settings(validate_workers=2), validator)
+    with_list = validate_chunks(store)
+    (store.root / "extract" / "skus.json").unlink()
+    summary = validate_orders(hcs, store, settings(validate_workers=2), validator)
+    assert (summary.accepted, summary.rejected) == (6, 1)
+    assert validate_chunks(store) == with_list

@@ -180,7 +180,7 @@ class HcsWriter:
 
     def _log_row(self, order: LoadOrder | None, ergebnis: str, auftrag_nr: int | None,
                  messages: Iterable[Message], orders_id: int | None = None) -> tuple:
-        """One import_protokoll row, laid out as LOG_ROW."""
+        """Return one import_protokoll row, laid out as LOG_ROW."""
         return (
             self.lauf_id,
             order.orders_id if order else orders_id,
